@@ -1,0 +1,49 @@
+package jcnn.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * The command line: {@code bin/jcnn COMMAND ...}. Each command is a small class; this switch is the
+ * whole dispatch. Errors a user can cause exit 2 with one line; {@code --verbose} adds the stack trace.
+ */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs one command and returns its exit code (0 ok, 1 check failed, 2 bad input or environment). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        boolean verbose = Arrays.asList(args).contains("--verbose");
+        String[] rest = Arrays.stream(args).filter(a -> !a.equals("--verbose")).toArray(String[]::new);
+        if (rest.length == 0 || rest[0].equals("help") || rest[0].equals("--help")) {
+            out.println(USAGE);
+            return rest.length == 0 ? 2 : 0;
+        }
+        String cmd = rest[0];
+        String[] a = Arrays.copyOfRange(rest, 1, rest.length);
+        try {
+            return switch (cmd) {
+                default -> { err.println("jcnn: unknown command '" + cmd + "'\n" + USAGE); yield 2; }
+            };
+        } catch (UserError e) {
+            err.println("jcnn " + cmd + ": " + e.getMessage());
+            if (verbose) e.printStackTrace(err);
+            return 2;
+        } catch (RuntimeException e) {
+            err.println("jcnn " + cmd + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            if (verbose) e.printStackTrace(err);
+            return 2;
+        }
+    }
+
+    static final String USAGE = """
+        usage: bin/jcnn COMMAND [options] [--verbose]
+          bench   [--nets a,b] [--device cpu|emu|cuda] [--threads T] [--out DIR]   latency of the networks
+          info    NET [--json]                     layer table, params, MACs
+          run     NET [--device D] [--batch N] [--size S] [--weights F] [--iters N] [--warmup N] [--json]
+          zoo                                      every network id with params and MACs
+          test                                     the whole test suite (Maven)""";
+}
