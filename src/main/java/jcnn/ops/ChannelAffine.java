@@ -15,6 +15,15 @@ public record ChannelAffine(int channels, Activation act) implements Op {
 
     @Override public String kind() { return "channel_affine"; }
 
+    /** Weights "scale" and "shift", each [C] (derived from a BN by the compiler, not a PyTorch module). */
+    @Override
+    public java.util.LinkedHashMap<String, Shape> weightShapes() {
+        var m = new java.util.LinkedHashMap<String, Shape>();
+        m.put("scale", Shape.of(channels));
+        m.put("shift", Shape.of(channels));
+        return m;
+    }
+
     @Override
     public Shape outputShape(Shape... in) {
         Check.arity(kind(), in, 1);
