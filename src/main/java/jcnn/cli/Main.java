@@ -26,6 +26,7 @@ public final class Main {
         String[] a = Arrays.copyOfRange(rest, 1, rest.length);
         try {
             return switch (cmd) {
+                case "doctor" -> DoctorCommand.run(a, out);
                 default -> { err.println("jcnn: unknown command '" + cmd + "'\n" + USAGE); yield 2; }
             };
         } catch (UserError e) {
@@ -45,5 +46,6 @@ public final class Main {
           info    NET [--json]                     layer table, params, MACs
           run     NET [--device D] [--batch N] [--size S] [--weights F] [--iters N] [--warmup N] [--json]
           zoo                                      every network id with params and MACs
+          doctor                                   JDK, vector width, CPU features, CUDA driver/device, kernels
           test                                     the whole test suite (Maven)""";
 }
