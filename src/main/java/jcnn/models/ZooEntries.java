@@ -8,9 +8,37 @@ import static jcnn.models.Zoo.opts;
 final class ZooEntries {
     private ZooEntries() {}
 
+    private static void addResNeXt(int depth, int[] layers, int c, int d) {
+        String id = "resnext" + depth + "_" + c + "x" + d + "d";
+        add(id, "ResNeXt", (c == 1 ? "ResNet-" : "ResNeXt-") + depth + " (" + c + "x" + d + "d)", 224, opts("classes", IMAGENET),
+            (n, o, in) -> ResNeXt.build(n, new ResNeXt.Config(layers, c, d, o.integer("classes")), in));
+    }
+
     private static final String IMAGENET = "1000|" + ANY_POSITIVE_INT;
 
     static void register() {
+        // DenseNet-BC for ImageNet, the paper's Table 1
+        int[][] dense = {{121, 6, 12, 24, 16}, {169, 6, 12, 32, 32}, {201, 6, 12, 48, 32}, {264, 6, 12, 64, 48}};
+        for (int[] d : dense) {
+            int[] blocks = java.util.Arrays.copyOfRange(d, 1, 5);
+            add("densenet" + d[0], "DenseNet", "DenseNet-" + d[0] + " (k=32, BC)", 224, opts("classes", IMAGENET),
+                (n, o, in) -> DenseNet.build(n, DenseNet.Config.imagenet(o.integer("classes"), blocks), in));
+        }
+        // the CIFAR DenseNets of the paper's Table 2: depth L, growth k, BC or plain
+        int[][] cifar = {{40, 12, 0}, {100, 12, 0}, {100, 24, 0}, {100, 12, 1}, {250, 24, 1}, {190, 40, 1}};
+        for (int[] c : cifar) {
+            boolean bc = c[2] == 1;
+            add("densenet_" + (bc ? "bc_" : "") + c[0] + "_k" + c[1], "DenseNet",
+                "DenseNet" + (bc ? "-BC" : "") + " L=" + c[0] + " k=" + c[1] + " (CIFAR, 32x32)", 32, opts("classes", "10|100|" + ANY_POSITIVE_INT),
+                (n, o, in) -> DenseNet.build(n, DenseNet.Config.cifar(c[0], c[1], bc, o.integer("classes")), in));
+        }
+        // ResNeXt: the paper's Table 3 ablation (cardinality x width at preserved complexity) plus torchvision's 32x8d
+        int[][] cxd = {{1, 64}, {2, 40}, {4, 24}, {8, 14}, {32, 4}};
+        for (int depth : new int[] {50, 101}) {
+            int[] layers = depth == 50 ? ResNeXt.DEPTH_50 : ResNeXt.DEPTH_101;
+            for (int[] g : cxd) addResNeXt(depth, layers, g[0], g[1]);
+            if (depth == 101) addResNeXt(depth, layers, 32, 8);
+        }
         add("mobilenet_v2", "MobileNetV2", "MobileNetV2 1.0 (torchvision)", 224,
             opts("width", "1.0|0.35|0.5|0.75|1.3|1.4", "classes", IMAGENET),
             (n, o, in) -> MobileNetV2.build(n, new MobileNetV2.Config(o.number("width"), o.integer("classes")), in));
