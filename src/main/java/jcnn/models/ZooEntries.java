@@ -39,6 +39,14 @@ final class ZooEntries {
             for (int[] g : cxd) addResNeXt(depth, layers, g[0], g[1]);
             if (depth == 101) addResNeXt(depth, layers, 32, 8);
         }
+        // SqueezeNet 1.0 (the paper's Table 1) and 1.1; bypass variants of the paper's Fig. 2
+        for (SqueezeNet.Version v : SqueezeNet.Version.values()) {
+            String id = "squeezenet" + v.name().substring(1);
+            add(id, "SqueezeNet", "SqueezeNet " + v.name().substring(1).replace('_', '.'), 224,
+                opts("bypass", "none|simple|complex", "classes", IMAGENET),
+                (n, o, in) -> SqueezeNet.build(n, new SqueezeNet.Config(v,
+                    SqueezeNet.Bypass.valueOf(o.get("bypass").toUpperCase()), o.integer("classes")), in));
+        }
         add("mobilenet_v2", "MobileNetV2", "MobileNetV2 1.0 (torchvision)", 224,
             opts("width", "1.0|0.35|0.5|0.75|1.3|1.4", "classes", IMAGENET),
             (n, o, in) -> MobileNetV2.build(n, new MobileNetV2.Config(o.number("width"), o.integer("classes")), in));
