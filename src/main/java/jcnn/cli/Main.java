@@ -26,6 +26,8 @@ public final class Main {
         String[] a = Arrays.copyOfRange(rest, 1, rest.length);
         try {
             return switch (cmd) {
+                case "run" -> RunCommand.run(a, out, err);
+                case "bench" -> BenchCommand.run(a, out, err);
                 default -> { err.println("jcnn: unknown command '" + cmd + "'\n" + USAGE); yield 2; }
             };
         } catch (UserError e) {
@@ -41,9 +43,10 @@ public final class Main {
 
     static final String USAGE = """
         usage: bin/jcnn COMMAND [options] [--verbose]
-          bench   [--nets a,b] [--device cpu|emu|cuda] [--threads T] [--out DIR]   latency of the networks
+          bench   [--nets a,b] [--device cpu|emu|cuda] [--batch N] [--threads T] [--iters N] [--budget S] [--out DIR] [--json]
+                                                   latency of the networks (table + JSON in DIR, default bench/results)
           info    NET [--json]                     layer table, params, MACs
-          run     NET [--device D] [--batch N] [--size S] [--weights F] [--iters N] [--warmup N] [--json]
+          run     NET [--device D] [--batch N] [--size S] [--weights F] [--iters N] [--warmup N] [--threads T] [--json]
           zoo                                      every network id with params and MACs
           test                                     the whole test suite (Maven)""";
 }
