@@ -14,7 +14,8 @@ public interface Backend {
 
     /**
      * A step computing {@code node} from {@code in} (in the node's input order) into {@code out}.
-     * Weights come from {@code w} by the node's keys ("NAME.weight", ...); called once per plan.
+     * Weights come from {@code w} by the node's keys ("NAME.weight", ...); temporary memory the step
+     * needs is declared to {@code scratch}. Called once per plan, never on the hot path.
      */
-    Step step(Node node, Tensor[] in, Tensor out, NativeWeights w);
+    Step step(Node node, Tensor[] in, Tensor out, NativeWeights w, Scratch scratch);
 }

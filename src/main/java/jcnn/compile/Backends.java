@@ -4,11 +4,11 @@ package jcnn.compile;
 public final class Backends {
     private Backends() {}
 
-    /** The CPU backend (the Vector API twin); the reference until that lands. */
-    public static Backend cpu() { return ReferenceBackend.INSTANCE; }
+    /** The CPU backend. */
+    public static Backend cpu() { return jcnn.exec.JavaBackend.INSTANCE; }
 
     /** The CPU backend with a number of worker threads. */
-    public static Backend cpu(int threads) { return ReferenceBackend.INSTANCE; }
+    public static Backend cpu(int threads) { return cpu(); }
 
     /** Threads the CPU backend uses by default: the cores available. */
     public static int defaultThreads() { return Runtime.getRuntime().availableProcessors(); }

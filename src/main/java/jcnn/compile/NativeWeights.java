@@ -16,7 +16,7 @@ public final class NativeWeights {
     private final Arena arena;
     private final Map<String, Tensor> cache = new HashMap<>();
 
-    NativeWeights(Weights heap, Arena arena) {
+    public NativeWeights(Weights heap, Arena arena) {
         this.heap = heap;
         this.arena = arena;
     }

@@ -48,14 +48,16 @@ public final class Plan implements AutoCloseable {
             Tensor in = mem.tensor(seg, Graph.INPUT);
             List<Step> steps = new ArrayList<>();
             List<String> names = new ArrayList<>();
+            Scratch scratch = new Scratch();
             for (Node node : g.nodes()) {
                 if (mem.isView(node.id())) continue;
                 Tensor[] ins = new Tensor[node.arity()];
                 for (int k = 0; k < ins.length; k++) ins[k] = node.input(k) == Graph.INPUT ? in : val[node.input(k)];
                 Tensor out = val[node.id()];
-                steps.add(node.op() instanceof Concat ? concatCopies(mem, node, ins, out) : backend.step(node, ins, out, w));
+                steps.add(node.op() instanceof Concat ? concatCopies(mem, node, ins, out) : backend.step(node, ins, out, w, scratch));
                 names.add(node.name() + " " + node.op().kind());
             }
+            scratch.allocate(arena);
             return new Plan(g, mem, arena, seg, steps, names, in, val[g.outputId()]);
         } catch (RuntimeException | Error e) {
             arena.close();

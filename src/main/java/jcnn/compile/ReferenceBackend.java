@@ -17,7 +17,7 @@ public final class ReferenceBackend implements Backend {
     @Override public String name() { return "reference"; }
 
     @Override
-    public Step step(Node n, Tensor[] in, Tensor out, NativeWeights w) {
+    public Step step(Node n, Tensor[] in, Tensor out, NativeWeights w, Scratch scratch) {
         Tensor x = in[0];
         return switch (n.op()) {
             case Conv2d c -> {
