@@ -95,9 +95,9 @@ public final class CompiledModel implements AutoCloseable {
     private Plan plan(Shape in) {
         if (closed) throw new IllegalStateException("model " + compiled.name() + " is closed");
         int n = in.n();
-        Shape expect = compiled.inputShape().withN(n);
-        if (!in.equals(expect)) {
-            throw new IllegalArgumentException(compiled.name() + ": input shape " + in + " does not match the compiled " + expect);
+        Shape c = compiled.inputShape();
+        if (in.rank() != 4 || in.c() != c.c() || in.h() != c.h() || in.w() != c.w()) { // field checks: no allocation
+            throw new IllegalArgumentException(compiled.name() + ": input shape " + in + " does not match the compiled " + c.withN(n));
         }
         if (n < plans.length && plans[n] != null) return plans[n];
         if (n >= plans.length) plans = java.util.Arrays.copyOf(plans, Math.max(n + 1, 2 * plans.length));

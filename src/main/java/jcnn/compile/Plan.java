@@ -89,6 +89,9 @@ public final class Plan implements AutoCloseable {
         out.copyFrom(output);
     }
 
+    /** Runs step {@code i} alone (profiling and tests; the arena must hold its inputs). */
+    public void runStep(int i) { steps[i].run(); }
+
     /** Fills the whole arena with NaN (tests: an element no step writes then shows up). */
     public void poison() { activations.fill((byte) 0xFF); }
 

@@ -97,7 +97,7 @@ final class ConvStep implements Step {
                         int iy = oy * s - pad + ky;
                         long o = row + (long) oy * OW;
                         if (iy < 0 || iy >= H) {
-                            col.asSlice(o * 4, OW * 4L).fill((byte) 0);
+                            for (int ox = 0; ox < OW; ox++) col.setAtIndex(F, o + ox, 0f);
                             continue;
                         }
                         long irow = ch + (long) iy * W;

@@ -12,6 +12,7 @@ import jcnn.graph.Node;
 import jcnn.ops.Conv2d;
 import jcnn.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Depthwise conv (groups = C), one channel plane at a time. For stride 1 the interior columns of a
@@ -37,6 +38,7 @@ final class DepthwiseStep implements Step {
     @Override
     public void run() {
         int C = op.outC(), k = op.kernel(), s = op.stride(), pad = op.pad();
+        boolean relu = op.act() != jcnn.ops.Activation.NONE, six = op.act() == jcnn.ops.Activation.RELU6;
         int H = in.h(), W = in.w(), OH = out.h(), OW = out.w();
         MemorySegment src = in.segment(), dst = out.segment(), rs = res == null ? null : res.segment();
         // output columns whose whole window is inside the input
@@ -63,7 +65,9 @@ final class DepthwiseStep implements Step {
                                 }
                             }
                             if (rs != null) acc = acc.add(FloatVector.fromMemorySegment(S, rs, (rrow + ox) * 4, NO));
-                            Gemm.activate(acc, op.act()).intoMemorySegment(dst, (orow + ox) * 4, NO);
+                            if (relu) acc = acc.lanewise(VectorOperators.MAX, 0f);
+                            if (six) acc = acc.lanewise(VectorOperators.MIN, 6f);
+                            acc.intoMemorySegment(dst, (orow + ox) * 4, NO);
                         }
                     }
                     for (; ox < OW; ox++) scalar(src, ip, W, iy0, kyLo, kyHi, ox * s - pad, k, wp, b, dst, orow + ox, rs, rrow + ox);

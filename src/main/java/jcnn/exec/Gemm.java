@@ -36,6 +36,9 @@ final class Gemm {
                 bias, biasOff + m, r, rOff + m * ldr, ldr, act);
             for (; m < M; m++) block1(a, aOff + (long) m * K, K, b, bOff, ldb, p0, p1, c, cOff + m * ldc,
                 bias, biasOff + m, r, rOff + m * ldr, act);
+            for (m = 0; m < M; m++) {
+                epilogue(c, cOff + m * ldc, bias.getAtIndex(F, biasOff + m), r, rOff + m * ldr, p0, p1, act);
+            }
         }
     }
 
@@ -57,14 +60,14 @@ final class Gemm {
                 x2 = u.fma(w2, x2); y2 = v.fma(w2, y2);
                 x3 = u.fma(w3, x3); y3 = v.fma(w3, y3);
             }
-            store(x0, c, c0 + p, bias, bi, r, r0 + p, act);
-            store(y0, c, c0 + p + V, bias, bi, r, r0 + p + V, act);
-            store(x1, c, c0 + ldc + p, bias, bi + 1, r, r0 + ldr + p, act);
-            store(y1, c, c0 + ldc + p + V, bias, bi + 1, r, r0 + ldr + p + V, act);
-            store(x2, c, c0 + 2 * ldc + p, bias, bi + 2, r, r0 + 2 * ldr + p, act);
-            store(y2, c, c0 + 2 * ldc + p + V, bias, bi + 2, r, r0 + 2 * ldr + p + V, act);
-            store(x3, c, c0 + 3 * ldc + p, bias, bi + 3, r, r0 + 3 * ldr + p, act);
-            store(y3, c, c0 + 3 * ldc + p + V, bias, bi + 3, r, r0 + 3 * ldr + p + V, act);
+            x0.intoMemorySegment(c, (c0 + p) * 4, NO);
+            y0.intoMemorySegment(c, (c0 + p + V) * 4, NO);
+            x1.intoMemorySegment(c, (c0 + ldc + p) * 4, NO);
+            y1.intoMemorySegment(c, (c0 + ldc + p + V) * 4, NO);
+            x2.intoMemorySegment(c, (c0 + 2 * ldc + p) * 4, NO);
+            y2.intoMemorySegment(c, (c0 + 2 * ldc + p + V) * 4, NO);
+            x3.intoMemorySegment(c, (c0 + 3 * ldc + p) * 4, NO);
+            y3.intoMemorySegment(c, (c0 + 3 * ldc + p + V) * 4, NO);
         }
         for (; p + V <= p1; p += V) {
             FloatVector x0 = FloatVector.zero(S), x1 = x0, x2 = x0, x3 = x0;
@@ -76,10 +79,10 @@ final class Gemm {
                 x2 = u.fma(FloatVector.broadcast(S, a.getAtIndex(F, a2 + k)), x2);
                 x3 = u.fma(FloatVector.broadcast(S, a.getAtIndex(F, a3 + k)), x3);
             }
-            store(x0, c, c0 + p, bias, bi, r, r0 + p, act);
-            store(x1, c, c0 + ldc + p, bias, bi + 1, r, r0 + ldr + p, act);
-            store(x2, c, c0 + 2 * ldc + p, bias, bi + 2, r, r0 + 2 * ldr + p, act);
-            store(x3, c, c0 + 3 * ldc + p, bias, bi + 3, r, r0 + 3 * ldr + p, act);
+            x0.intoMemorySegment(c, (c0 + p) * 4, NO);
+            x1.intoMemorySegment(c, (c0 + ldc + p) * 4, NO);
+            x2.intoMemorySegment(c, (c0 + 2 * ldc + p) * 4, NO);
+            x3.intoMemorySegment(c, (c0 + 3 * ldc + p) * 4, NO);
         }
         for (int i = 0; i < 4; i++) scalarTail(a, a0 + (long) i * K, K, b, bOff, ldb, p, p1, c, c0 + i * ldc, bias, bi + i, r, r0 + i * ldr, act);
     }
@@ -91,7 +94,7 @@ final class Gemm {
             FloatVector x = FloatVector.zero(S);
             long bp = (bOff + p) * 4;
             for (int k = 0; k < K; k++, bp += ldb * 4) x = FloatVector.fromMemorySegment(S, b, bp, NO).fma(FloatVector.broadcast(S, a.getAtIndex(F, a0 + k)), x);
-            store(x, c, c0 + p, bias, bi, r, r0 + p, act);
+            x.intoMemorySegment(c, (c0 + p) * 4, NO);
         }
         scalarTail(a, a0, K, b, bOff, ldb, p, p1, c, c0, bias, bi, r, r0, act);
     }
@@ -101,25 +104,29 @@ final class Gemm {
         for (; p < p1; p++) {
             float s = 0;
             for (int k = 0; k < K; k++) s += a.getAtIndex(F, a0 + k) * b.getAtIndex(F, bOff + k * ldb + p);
-            s += bias.getAtIndex(F, bi);
-            if (r != null) s += r.getAtIndex(F, r0 + p);
-            c.setAtIndex(F, c0 + p, act.apply(s));
+            c.setAtIndex(F, c0 + p, s);
         }
     }
 
-    private static void store(FloatVector x, MemorySegment c, long at, MemorySegment bias, long bi,
-                              MemorySegment r, long rAt, Activation act) {
-        x = x.add(bias.getAtIndex(F, bi));
-        if (r != null) x = x.add(FloatVector.fromMemorySegment(S, r, rAt * 4, NO));
-        x = activate(x, act);
-        x.intoMemorySegment(c, at * 4, NO);
-    }
-
-    static FloatVector activate(FloatVector x, Activation act) {
-        return switch (act) {
-            case NONE -> x;
-            case RELU -> x.lanewise(VectorOperators.MAX, 0f);
-            case RELU6 -> x.lanewise(VectorOperators.MAX, 0f).lanewise(VectorOperators.MIN, 6f);
-        };
+    /**
+     * {@code c[p] = act(c[p] + bias + r[p])} over a row's tile, while it is still in cache. A separate
+     * pass rather than a helper taking vectors: a vector passed to a method C2 does not inline gets
+     * boxed (heap allocation on the hot path), so no method here takes or returns a vector.
+     */
+    static void epilogue(MemorySegment c, long c0, float bias, MemorySegment r, long r0, int p0, int p1, Activation act) {
+        boolean relu = act != Activation.NONE, six = act == Activation.RELU6;
+        int p = p0;
+        for (; p + V <= p1; p += V) {
+            FloatVector x = FloatVector.fromMemorySegment(S, c, (c0 + p) * 4, NO).add(bias);
+            if (r != null) x = x.add(FloatVector.fromMemorySegment(S, r, (r0 + p) * 4, NO));
+            if (relu) x = x.lanewise(VectorOperators.MAX, 0f);
+            if (six) x = x.lanewise(VectorOperators.MIN, 6f);
+            x.intoMemorySegment(c, (c0 + p) * 4, NO);
+        }
+        for (; p < p1; p++) {
+            float v = c.getAtIndex(F, c0 + p) + bias;
+            if (r != null) v += r.getAtIndex(F, r0 + p);
+            c.setAtIndex(F, c0 + p, act.apply(v));
+        }
     }
 }
