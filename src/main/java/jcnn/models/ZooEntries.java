@@ -4,6 +4,8 @@ import static jcnn.models.Options.ANY_POSITIVE_INT;
 import static jcnn.models.Zoo.add;
 import static jcnn.models.Zoo.opts;
 
+import jcnn.ops.Activation;
+
 /** The zoo's table: every id, its defaults and options, and which family builds it. */
 final class ZooEntries {
     private ZooEntries() {}
@@ -47,6 +49,13 @@ final class ZooEntries {
                 (n, o, in) -> SqueezeNet.build(n, new SqueezeNet.Config(v,
                     SqueezeNet.Bypass.valueOf(o.get("bypass").toUpperCase()), o.integer("classes")), in));
         }
+        // MobileNet v1: width alpha, resolution rho (the default input size), the Table 4/5 ablations
+        add("mobilenet_v1", "MobileNetV1", "MobileNet v1 (alpha, resolution, act, ablations)", 224,
+            opts("width", "1.0|0.75|0.5|0.25", "res", "224|192|160|128", "act", "relu6|relu",
+                 "conv", "separable|full", "shallow", "false|true", "classes", IMAGENET),
+            (n, o, in) -> MobileNetV1.build(n, new MobileNetV1.Config(o.number("width"),
+                o.get("act").equals("relu") ? Activation.RELU : Activation.RELU6,
+                o.get("conv").equals("full"), o.flag("shallow"), o.integer("classes")), in));
         add("mobilenet_v2", "MobileNetV2", "MobileNetV2 1.0 (torchvision)", 224,
             opts("width", "1.0|0.35|0.5|0.75|1.3|1.4", "classes", IMAGENET),
             (n, o, in) -> MobileNetV2.build(n, new MobileNetV2.Config(o.number("width"), o.integer("classes")), in));
