@@ -26,6 +26,8 @@ public final class Main {
         String[] a = Arrays.copyOfRange(rest, 1, rest.length);
         try {
             return switch (cmd) {
+                case "zoo" -> ZooCommand.run(a, out);
+                case "info" -> InfoCommand.run(a, out);
                 default -> { err.println("jcnn: unknown command '" + cmd + "'\n" + USAGE); yield 2; }
             };
         } catch (UserError e) {
