@@ -22,8 +22,8 @@ import jcnn.tensor.Shape;
  * graph's structure alone: not on the thread count, the fill order, the input size or the platform.
  *
  * <p><b>Scale.</b> Conv and linear weights are zero-mean uniform with He's variance 2 / fan_in
- * (fan_in = in/groups * k * k; 1 / fan_in for the logits layer). {@link Moments} propagates a
- * per-channel mean and variance through the graph (Gaussian rules: a conv's output has mean 0 and
+ * (fan_in = in/groups * k * k), except the logits layer's, 1 / E[|x|^2] of its input, so that the
+ * logits have about unit variance. {@link Moments} propagates a per-channel mean and variance through the graph (Gaussian rules: a conv's output has mean 0 and
  * variance var_w * k^2 * sum of its inputs' second moments; ReLU by the rectified-Gaussian formulas;
  * add, concat, slice and shuffle exactly), and each BN's running statistics are set from its input's
  * so that BN really normalises: running_mean = mean + U(-0.1, 0.1) * std, running_var =
@@ -49,7 +49,8 @@ public final class Init {
                     m.conv(n, c, var, c.bias() ? 1e-4 : 0);
                 }
                 case Linear l -> {
-                    double var = (n.id() == g.outputId() ? 1.0 : 2.0) / l.in();
+                    // the logits layer is scaled to its input's predicted second moment: logits ~ unit variance
+                    double var = n.id() == g.outputId() ? 1.0 / m.sumOfSquares(n.input(0), l.in()) : 2.0 / l.in();
                     stdOf.put(n.weightKey("weight"), Math.sqrt(var));
                     if (l.bias()) stdOf.put(n.weightKey("bias"), 0.01);
                     m.linear(n, l, var, l.bias() ? 1e-4 : 0);

@@ -49,10 +49,16 @@ final class Moments {
         if (c.act() != Activation.NONE) rectify(n.id());
     }
 
-    void linear(Node n, Linear l, double wVar, double biasVar) {
-        double[] m = mean(n.input(0)), v = var(n.input(0));
-        double perChannel = (double) l.in() / m.length, s = 0;  // a flattened map: H*W features per channel
+    /** Expected squared norm of a value flattened to {@code features} (H*W features per channel); at least 1e-12. */
+    double sumOfSquares(int id, int features) {
+        double[] m = mean(id), v = var(id);
+        double perChannel = (double) features / m.length, s = 0;
         for (int i = 0; i < m.length; i++) s += perChannel * (m[i] * m[i] + v[i]);
+        return Math.max(s, 1e-12);
+    }
+
+    void linear(Node n, Linear l, double wVar, double biasVar) {
+        double s = sumOfSquares(n.input(0), l.in());
         double[] om = new double[l.out()], ov = new double[l.out()];
         java.util.Arrays.fill(ov, wVar * s + biasVar);
         set(n, om, ov);

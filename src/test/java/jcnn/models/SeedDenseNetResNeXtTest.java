@@ -83,7 +83,7 @@ class SeedDenseNetResNeXtTest {
         near(mparams * 1e6, 0.05, g.params(), id + " params");
     }
 
-    /** Table 1's template: the width of the grouped 3x3 in each stage of 32x4d is 128/256/512/1024. */
+    /** Table 1's template: the grouped 3x3 of each stage (conv2..conv5) is 128/256/512/1024 wide at 56/28/14/7. */
     @Test
     void resnextBlockWidths() {
         Graph g = Zoo.build("resnext50_32x4d");
@@ -92,6 +92,7 @@ class SeedDenseNetResNeXtTest {
             String name = "layer" + s + ".0.conv2";
             var n = g.nodes().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
             assertEquals(widths[s - 1], n.shape().c(), name);
+            assertEquals(56 >> (s - 1), n.shape().h(), name);
             assertEquals(32, ((jcnn.ops.Conv2d) n.op()).groups(), name);
         }
     }

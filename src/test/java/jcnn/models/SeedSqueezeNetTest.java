@@ -28,6 +28,8 @@ class SeedSqueezeNetTest {
         long[] printed = {14_208, 11_920, 12_432, 45_344, 49_440, 104_880, 111_024, 188_992, 197_184, 513_000};
         for (int i = 0; i < layer.length; i++) assertEquals(printed[i], params(g, layer[i]), layer[i]);
         assertEquals(1_248_424, g.params());
+        // the compression table's "4.8MB" uncompressed 32-bit model: 1,248,424 * 4 bytes = 4.76 MiB
+        Printed.matches("4.8", 1 << 20, g.params() * 4.0, "model size in MiB");
     }
 
     /**
