@@ -71,6 +71,11 @@ class ZooTest {
         assertThrows(IllegalArgumentException.class, () -> Zoo.build("squeezenet1_0:classes=0"));
         assertEquals("mobilenet_v1:width=0.5,res=160", Zoo.parse("mobilenet_v1:width=0.5,res=160").name());
         assertEquals("mobilenet_v1", Zoo.parse("mobilenet_v1:width=1.0").name());
+        assertEquals("mobilenet_v1", Zoo.parse("mobilenet_v1:width=1,act=relu6").name(), "values are canonical");
+        assertEquals("shufflenet_v1:g=8", Zoo.parse("shufflenet_v1:g=8.0").name());
+        assertEquals("densenet121:classes=5", Zoo.parse("densenet121:classes=05").name());
+        assertThrows(IllegalArgumentException.class, () -> Zoo.parse("densenet121:classes=2.5"));
+        assertThrows(IllegalArgumentException.class, () -> Zoo.parse("mobilenet_v1:width=0.5,width=0.25"));
     }
 
     /** Weight keys and shapes of torchvision's state dicts, so saved PyTorch weights load by name. */
