@@ -10,13 +10,14 @@ import jcnn.ops.Activation;
 final class ZooEntries {
     private ZooEntries() {}
 
+    /** ImageNet heads: 1000 classes by default, any number on request. */
+    private static final String IMAGENET = "1000|" + ANY_POSITIVE_INT;
+
     private static void addResNeXt(int depth, int[] layers, int c, int d) {
         String id = "resnext" + depth + "_" + c + "x" + d + "d";
         add(id, "ResNeXt", (c == 1 ? "ResNet-" : "ResNeXt-") + depth + " (" + c + "x" + d + "d)", 224, opts("classes", IMAGENET),
             (n, o, in) -> ResNeXt.build(n, new ResNeXt.Config(layers, c, d, o.integer("classes")), in));
     }
-
-    private static final String IMAGENET = "1000|" + ANY_POSITIVE_INT;
 
     static void register() {
         // DenseNet-BC for ImageNet, the paper's Table 1
