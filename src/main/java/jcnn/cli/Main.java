@@ -28,6 +28,8 @@ public final class Main {
             return switch (cmd) {
                 case "run" -> RunCommand.run(a, out, err);
                 case "bench" -> BenchCommand.run(a, out, err);
+                case "zoo" -> ZooCommand.run(a, out);
+                case "info" -> InfoCommand.run(a, out);
                 default -> { err.println("jcnn: unknown command '" + cmd + "'\n" + USAGE); yield 2; }
             };
         } catch (UserError e) {

@@ -36,7 +36,9 @@ public final class Options {
                 String k = kv.substring(0, eq).trim(), val = kv.substring(eq + 1).trim();
                 List<String> ok = allowed.get(k);
                 if (ok == null) throw new IllegalArgumentException(id + ": unknown option '" + k + "'; options: " + describe(allowed));
-                if (!admits(ok, val)) throw new IllegalArgumentException(id + ": option " + k + "=" + val + " is not one of " + show(ok));
+                String canonical = canonical(ok, val);
+                if (canonical == null) throw new IllegalArgumentException(id + ": option " + k + "=" + val + " is not one of " + show(ok));
+                val = canonical;
                 if (v.put(k, val) != null) throw new IllegalArgumentException(id + ": option " + k + " given twice");
             }
         }
@@ -45,24 +47,26 @@ public final class Options {
         return new Options(id, all);
     }
 
-    private static boolean admits(List<String> ok, String val) {
-        if (ok.contains(val)) return true;
-        if (ok.contains(ANY_POSITIVE_INT)) {
-            try {
-                return Integer.parseInt(val) >= 1;
-            } catch (NumberFormatException e) {
-                return false;
-            }
-        }
+    /** The listed value {@code val} stands for (width=1 is width=1.0), {@code val} itself for a free integer, or null. */
+    private static String canonical(List<String> ok, String val) {
+        if (ok.contains(val)) return val;
         // numeric values compare by value, so width=1 and width=1.0 are the same option
         for (String o : ok) {
             try {
-                if (Double.parseDouble(o) == Double.parseDouble(val)) return true;
+                if (!o.equals(ANY_POSITIVE_INT) && Double.parseDouble(o) == Double.parseDouble(val)) return o;
             } catch (NumberFormatException ignored) {
                 // not numeric: only exact matches count
             }
         }
-        return false;
+        if (ok.contains(ANY_POSITIVE_INT)) {
+            try {
+                int v = Integer.parseInt(val);
+                return v >= 1 ? String.valueOf(v) : null;
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
     }
 
     private static String show(List<String> ok) {

@@ -42,7 +42,7 @@ public final class ShuffleNetV2 {
         int[] ch = cfg.width().channels;
         var b = new GraphBuilder(name, input);
         int x = convBnAct(b, "conv1", b.input(), ch[0], 3, 2, 1, Activation.RELU);
-        x = b.maxPool(x, 3, 2, 1, false);
+        x = b.add("maxpool", new jcnn.ops.MaxPool(3, 2, 1, false), x);
         for (int s = 0; s < REPEATS.length; s++) {
             for (int i = 0; i < REPEATS[s]; i++) {
                 String unit = "stage" + (s + 2) + "." + i;

@@ -4,17 +4,20 @@ import static jcnn.models.Options.ANY_POSITIVE_INT;
 import static jcnn.models.Zoo.add;
 import static jcnn.models.Zoo.opts;
 
+import jcnn.ops.Activation;
+
 /** The zoo's table: every id, its defaults and options, and which family builds it. */
 final class ZooEntries {
     private ZooEntries() {}
+
+    /** ImageNet heads: 1000 classes by default, any number on request. */
+    private static final String IMAGENET = "1000|" + ANY_POSITIVE_INT;
 
     private static void addResNeXt(int depth, int[] layers, int c, int d) {
         String id = "resnext" + depth + "_" + c + "x" + d + "d";
         add(id, "ResNeXt", (c == 1 ? "ResNet-" : "ResNeXt-") + depth + " (" + c + "x" + d + "d)", 224, opts("classes", IMAGENET),
             (n, o, in) -> ResNeXt.build(n, new ResNeXt.Config(layers, c, d, o.integer("classes")), in));
     }
-
-    private static final String IMAGENET = "1000|" + ANY_POSITIVE_INT;
 
     static void register() {
         // DenseNet-BC for ImageNet, the paper's Table 1
@@ -47,9 +50,21 @@ final class ZooEntries {
                 (n, o, in) -> SqueezeNet.build(n, new SqueezeNet.Config(v,
                     SqueezeNet.Bypass.valueOf(o.get("bypass").toUpperCase()), o.integer("classes")), in));
         }
+        // MobileNet v1: width alpha, resolution rho (the default input size), the Table 4/5 ablations
+        add("mobilenet_v1", "MobileNetV1", "MobileNet v1 (alpha, resolution, act, ablations)", 224,
+            opts("width", "1.0|0.75|0.5|0.25", "res", "224|192|160|128", "act", "relu6|relu",
+                 "conv", "separable|full", "shallow", "false|true", "classes", IMAGENET),
+            (n, o, in) -> MobileNetV1.build(n, new MobileNetV1.Config(o.number("width"),
+                o.get("act").equals("relu") ? Activation.RELU : Activation.RELU6,
+                o.get("conv").equals("full"), o.flag("shallow"), o.integer("classes")), in));
         add("mobilenet_v2", "MobileNetV2", "MobileNetV2 1.0 (torchvision)", 224,
             opts("width", "1.0|0.35|0.5|0.75|1.3|1.4", "classes", IMAGENET),
             (n, o, in) -> MobileNetV2.build(n, new MobileNetV2.Config(o.number("width"), o.integer("classes")), in));
+        // ShuffleNet v1: groups g and width s of the paper's Tables 1-3, shuffle off for its ablation
+        add("shufflenet_v1", "ShuffleNetV1", "ShuffleNet v1 (g, width, shuffle)", 224,
+            opts("g", "3|1|2|4|8", "width", "1.0|0.25|0.5|1.5|2.0", "shuffle", "true|false", "classes", IMAGENET),
+            (n, o, in) -> ShuffleNetV1.build(n, new ShuffleNetV1.Config(o.integer("g"), o.number("width"),
+                o.flag("shuffle"), o.integer("classes")), in));
         for (ShuffleNetV2.Width w : ShuffleNetV2.Width.values()) {
             String suffix = w.name().toLowerCase();
             add("shufflenet_v2_" + suffix, "ShuffleNetV2", "ShuffleNet V2 " + suffix.substring(1).replace('_', '.') + "x (torchvision)", 224,
