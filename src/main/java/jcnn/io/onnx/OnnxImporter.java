@@ -109,17 +109,18 @@ public final class OnnxImporter {
         return Shape.nchw(d[0], d[1], d[2], d[3]);
     }
 
+    /** The declared output, where the model gives all its non-batch dims, must hold what our graph computes. */
     private static void checkOutput(ValueInfo declared, long[] ours) {
+        long[] d = declared.dims();
+        if (d.length == 0) return;  // no shape declared
         long a = 1, b = 1;
-        for (int i = 0; i < declared.dims().length; i++) {
-            if (!declared.known(i) || declared.dims()[i] <= 0 || i == 0) continue;
-            a *= declared.dims()[i];
+        for (int i = 1; i < d.length; i++) {
+            if (!declared.known(i) || d[i] <= 0) return;
+            a *= d[i];
         }
         for (int i = 1; i < ours.length; i++) b *= ours[i];
-        boolean allKnown = true;
-        for (int i = 1; i < declared.dims().length; i++) allKnown &= declared.known(i) && declared.dims()[i] > 0;
-        if (allKnown && declared.dims().length > 0 && a != b) {
-            throw new IllegalArgumentException("inconsistent shapes: the model declares output " + java.util.Arrays.toString(declared.dims())
+        if (a != b) {
+            throw new IllegalArgumentException("inconsistent shapes: the model declares output " + java.util.Arrays.toString(d)
                 + " but the graph computes " + java.util.Arrays.toString(ours));
         }
     }

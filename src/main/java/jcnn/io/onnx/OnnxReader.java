@@ -49,7 +49,11 @@ final class OnnxReader {
             switch (WireFormat.getTagFieldNumber(tag)) {
                 case MODEL_IR_VERSION -> ir = varint(in, tag);
                 case MODEL_PRODUCER_NAME -> producer = string(in, tag);
-                case MODEL_GRAPH -> g = sub(in, tag, this::graph);
+                case MODEL_GRAPH -> {
+                    // protobuf merges a repeated occurrence of a message field into the first
+                    OnnxModel.Graph more = sub(in, tag, this::graph);
+                    g = g == null ? more : merge(g, more);
+                }
                 case MODEL_OPSET_IMPORT -> {
                     long[] dv = sub(in, tag, this::opset);
                     if (dv[0] == 0) opset = (int) dv[1];
@@ -60,6 +64,17 @@ final class OnnxReader {
         if (g == null || ir < 0) throw new IllegalArgumentException("not an ONNX model (no " + (g == null ? "graph" : "ir_version") + ")");
         if (opset < 0) throw new IllegalArgumentException("no opset_import for the default ONNX domain");
         return new OnnxModel(ir, opset, producer, g);
+    }
+
+    private static OnnxModel.Graph merge(OnnxModel.Graph a, OnnxModel.Graph b) {
+        return new OnnxModel.Graph(b.name().isEmpty() ? a.name() : b.name(), concat(a.nodes(), b.nodes()),
+            concat(a.initializers(), b.initializers()), concat(a.inputs(), b.inputs()), concat(a.outputs(), b.outputs()));
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> r = new ArrayList<>(a);
+        r.addAll(b);
+        return r;
     }
 
     /** {isDefaultDomain ? 0 : 1, version}. */

@@ -31,11 +31,16 @@ public final class Ort {
      * The model's first output for {@code input} on its first input, as a new tensor the caller
      * closes. {@code threads} bounds ORT's intra-op pool (0: ORT's default).
      */
-    public static Tensor run(byte[] model, Tensor input, int threads) {
+    public static Tensor run(byte[] model, Tensor input, int threads) { return run(model, null, input, threads); }
+
+    /** The same from a file: ORT then finds external data files beside it. */
+    public static Tensor run(java.nio.file.Path model, Tensor input, int threads) { return run(null, model, input, threads); }
+
+    private static Tensor run(byte[] bytes, java.nio.file.Path file, Tensor input, int threads) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
             if (threads > 0) opts.setIntraOpNumThreads(threads);
-            try (OrtSession s = env.createSession(model, opts);
+            try (OrtSession s = bytes != null ? env.createSession(bytes, opts) : env.createSession(file.toString(), opts);
                  OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(input.toArray()), dims(input.shape()));
                  OrtSession.Result r = s.run(Map.of(s.getInputNames().iterator().next(), x))) {
                 OnnxTensor y = (OnnxTensor) r.get(0);
