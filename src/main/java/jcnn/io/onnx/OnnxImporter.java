@@ -44,6 +44,9 @@ public final class OnnxImporter {
             return fromModel(OnnxReader.read(bytes, file.toAbsolutePath().getParent()), name, input);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        } catch (IndexOutOfBoundsException | ArithmeticException | NegativeArraySizeException | ClassCastException e) {
+            // a safety net: a corrupt model must still fail as bad input, with the file named
+            throw new IllegalArgumentException(file + ": malformed model (" + e + ")", e);
         }
     }
 
@@ -53,6 +56,8 @@ public final class OnnxImporter {
             return fromModel(OnnxReader.read(bytes, null), name, input);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
+        } catch (IndexOutOfBoundsException | ArithmeticException | NegativeArraySizeException | ClassCastException e) {
+            throw new IllegalArgumentException("malformed model (" + e + ")", e);
         }
     }
 

@@ -32,11 +32,23 @@ final class TensorParts {
         }
         if (n > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("tensor " + name + " is too large");
         int count = (int) n;
+        checkSize(count);  // before allocating: a corrupt dims field must not cost gigabytes
         return switch (type) {
             case FLOAT, FLOAT16, BFLOAT16, DOUBLE -> new Tensor(name, type, d, floats(count), null);
             case INT64, INT32, INT16, INT8, UINT8, UINT16, UINT32, UINT64, BOOL -> new Tensor(name, type, d, null, longs(count));
             default -> throw new IllegalArgumentException("tensor " + name + " has unsupported data type " + type);
         };
+    }
+
+    private void checkSize(int count) {
+        if (raw != null) { raw(count); return; }
+        int have = switch (type) {
+            case FLOAT -> floatData.size();
+            case DOUBLE -> doubleData.size();
+            default -> intData.size();
+        };
+        if (have == 0 && count > 0) throw new IllegalArgumentException("tensor " + name + " has no data");
+        requireCount(have, count);
     }
 
     private static int width(int type) {
