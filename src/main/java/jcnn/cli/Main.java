@@ -26,6 +26,8 @@ public final class Main {
         String[] a = Arrays.copyOfRange(rest, 1, rest.length);
         try {
             return switch (cmd) {
+                case "export" -> ExportCommand.run(a, out, err);
+                case "check" -> CheckCommand.run(a, out, err);
                 default -> { err.println("jcnn: unknown command '" + cmd + "'\n" + USAGE); yield 2; }
             };
         } catch (UserError e) {
@@ -41,6 +43,8 @@ public final class Main {
 
     static final String USAGE = """
         usage: bin/jcnn COMMAND [options] [--verbose]
+          check   NET|FILE.onnx [--size S] [--weights F] [--json]   our output vs ONNX Runtime; exit 1 above tolerance
+          export  NET FILE.onnx [--size S] [--weights FILE.safetensors]   ONNX, opset 17, dynamic batch
           bench   [--nets a,b] [--device cpu|emu|cuda] [--threads T] [--out DIR]   latency of the networks
           info    NET [--json]                     layer table, params, MACs
           run     NET [--device D] [--batch N] [--size S] [--weights F] [--iters N] [--warmup N] [--json]

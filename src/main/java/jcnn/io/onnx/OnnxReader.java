@@ -36,7 +36,9 @@ final class OnnxReader {
         try {
             return new OnnxReader(dir).model(in);
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new IllegalArgumentException("truncated or not an ONNX model (" + e.getMessage() + ")");
+            // protobuf's message runs to several sentences; the first says what happened
+            String why = e.getMessage() == null ? "" : e.getMessage().split("\\.\\s")[0].replace('\n', ' ');
+            throw new IllegalArgumentException("truncated or not an ONNX model (" + why + ")");
         }
     }
 

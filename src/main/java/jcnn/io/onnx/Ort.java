@@ -11,21 +11,11 @@ import jcnn.tensor.Tensor;
 
 /**
  * Runs an ONNX model in ONNX Runtime: the independent oracle for the exported graphs. ONNX Runtime
- * is an optional dependency: call {@link #available()} before anything else here, since the other
- * methods fail with NoClassDefFoundError when its jar is not on the classpath.
+ * is an optional dependency: call {@link OrtProbe#available()} first, since this class cannot even
+ * load (NoClassDefFoundError) when its jar is not on the classpath.
  */
 public final class Ort {
     private Ort() {}
-
-    /** Whether the ONNX Runtime Java classes can be loaded (their natives load on first use). */
-    public static boolean available() {
-        try {
-            Class.forName("ai.onnxruntime.OrtEnvironment", false, Ort.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
-    }
 
     /**
      * The model's first output for {@code input} on its first input, as a new tensor the caller
