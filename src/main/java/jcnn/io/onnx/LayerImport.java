@@ -152,6 +152,7 @@ final class LayerImport {
         if (!s.isConst(c)) throw new IllegalArgumentException("Mul of two tensors is not supported");
         int ch = s.b.channels(s.value(a));
         Tensor t = s.requireConst(c, "Mul factor");
+        requirePerChannel(t, ch);
         s.definePending(n.outputs().get(0), new Scale(a, vector(s, c, ch, "per-channel factor"), s.module(t.name(), n, "affine")));
     }
 
@@ -167,6 +168,7 @@ final class LayerImport {
         if (s.isConst(a)) { String t = a; a = c; c = t; }
         if (s.isConst(c)) {
             if (s.pending.get(a) instanceof Scale m) {
+                requirePerChannel(s.constant(c), m.scale().length);
                 s.pending.remove(a);
                 s.define(out, affine(s, m.x(), m.scale(), vector(s, c, m.scale().length, "per-channel shift"), m.name()));
                 return;
@@ -218,6 +220,14 @@ final class LayerImport {
     }
 
     // ---- helpers -------------------------------------------------------------------------------
+
+    /** A constant that broadcasts per channel over NCHW: [C], [C, 1, 1] or [1, C, 1, 1] (a scalar too). */
+    static void requirePerChannel(Tensor t, int c) {
+        long[] d = t.dims();
+        boolean ok = t.elements() == 1 || (d.length == 1 && d[0] == c) || (d.length == 3 && d[0] == c && d[1] == 1 && d[2] == 1)
+            || (d.length == 4 && d[0] == 1 && d[1] == c && d[2] == 1 && d[3] == 1);
+        if (!ok) throw new IllegalArgumentException("constant '" + t.name() + "' of shape " + Arrays.toString(d) + " is not per-channel for " + c + " channels");
+    }
 
     /** Square window, equal strides, symmetric padding, no dilation, no auto_pad but VALID. */
     record Window(int k, int stride, int pad) {

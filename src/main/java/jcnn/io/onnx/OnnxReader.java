@@ -223,7 +223,16 @@ final class OnnxReader {
                 case T_SEGMENT -> throw new IllegalArgumentException("segmented tensors are not supported");
                 case T_NAME -> p.name = string(in, tag);
                 case T_RAW_DATA -> p.raw = in.readByteArray();
-                case T_FLOAT_DATA -> floats(in, tag, p.floatData);
+                case T_FLOAT_DATA -> {
+                    if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                        int old = in.pushLimit(in.readRawVarint32());
+                        while (!in.isAtEnd()) p.addFloat(in.readFloat());
+                        in.popLimit(old);
+                    } else {
+                        expect(tag, WireFormat.WIRETYPE_FIXED32);
+                        p.addFloat(in.readFloat());
+                    }
+                }
                 case T_INT32_DATA, T_INT64_DATA, T_UINT64_DATA -> varints(in, tag, p.intData);
                 case T_DOUBLE_DATA -> doubles(in, tag, p.doubleData);
                 case T_EXTERNAL_DATA -> { String[] kv = sub(in, tag, this::entry); p.external.put(kv[0], kv[1]); }

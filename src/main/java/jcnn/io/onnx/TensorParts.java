@@ -18,7 +18,9 @@ final class TensorParts {
     int location;
     byte[] raw;
     final List<Long> dims = new ArrayList<>();
-    final List<Float> floatData = new ArrayList<>();
+    /** float_data, unboxed: a model may carry all its weights here. */
+    float[] floatData = new float[0];
+    int floatCount;
     final List<Long> intData = new ArrayList<>();
     final List<Double> doubleData = new ArrayList<>();
     final Map<String, String> external = new LinkedHashMap<>();
@@ -40,10 +42,15 @@ final class TensorParts {
         };
     }
 
+    void addFloat(float f) {
+        if (floatCount == floatData.length) floatData = Arrays.copyOf(floatData, Math.max(16, 2 * floatCount));
+        floatData[floatCount++] = f;
+    }
+
     private void checkSize(int count) {
         if (raw != null) { raw(count); return; }
         int have = switch (type) {
-            case FLOAT -> floatData.size();
+            case FLOAT -> floatCount;
             case DOUBLE -> doubleData.size();
             default -> intData.size();
         };
@@ -86,8 +93,8 @@ final class TensorParts {
                 };
             }
         } else if (type == FLOAT) {
-            requireCount(floatData.size(), count);
-            for (int i = 0; i < count; i++) v[i] = floatData.get(i);
+            requireCount(floatCount, count);
+            System.arraycopy(floatData, 0, v, 0, count);
         } else if (type == DOUBLE) {
             requireCount(doubleData.size(), count);
             for (int i = 0; i < count; i++) v[i] = doubleData.get(i).floatValue();
