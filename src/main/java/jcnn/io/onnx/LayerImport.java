@@ -89,11 +89,43 @@ final class LayerImport {
         if (n.outputs().size() > 1 && !n.outputs().get(1).isEmpty()) throw new IllegalArgumentException("MaxPool Indices output is not supported");
         long[] ks = n.ints("kernel_shape");
         if (ks == null || ks.length != 2) throw new IllegalArgumentException("kernel_shape must have 2 values");
-        Window w = Window.of(n, (int) ks[0], (int) ks[1]);
         boolean ceil = n.i("ceil_mode", 0) != 0;
+        long[] pads = n.ints("pads");
+        if (n.opType().equals("AveragePool") && !ceil && pads != null && pads.length == 4 && (pads[2] != pads[0] || pads[3] != pads[1])) {
+            avgPoolWidened(s, n, (int) ks[0], pads);
+            return;
+        }
+        Window w = Window.of(n, (int) ks[0], (int) ks[1]);
+        if (n.opType().equals("AveragePool") && !ceil && n.i("count_include_pad", 0) == 0) {
+            // may be the first half of an exported ceil-mode count_include_pad pool (see AvgPoolFix)
+            s.value(n.input(0));
+            s.definePending(n.outputs().get(0), new AvgCeil(n.input(0), new AvgPool(w.k, w.stride, w.pad, false, false)));
+            return;
+        }
         Op op = n.opType().equals("MaxPool") ? new MaxPool(w.k, w.stride, w.pad, ceil)
             : new AvgPool(w.k, w.stride, w.pad, ceil, n.i("count_include_pad", 0) != 0);
         s.define(n.outputs().get(0), s.add(null, op, s.value(n.input(0))));
+    }
+
+    /**
+     * Floor mode with the end padding widened and count_include_pad off is how a ceil-mode average
+     * pool is exported (see AvgPoolFix): accepted when it gives exactly the ceil-mode output size.
+     */
+    private static void avgPoolWidened(ImportState s, Node n, int k, long[] pads) {
+        int x = s.value(n.input(0));
+        Shape in = s.b.shape(x);
+        long[] st = n.ints("strides");
+        int stride = st == null || st.length == 0 ? 1 : (int) st[0];
+        AvgPool ceil = new AvgPool(k, stride, (int) pads[0], true, false);
+        boolean ok = pads[0] == pads[1] && n.i("count_include_pad", 0) == 0 && (st == null || st.length == 0 || st[0] == st[1])
+            && n.ints("kernel_shape")[1] == k && pads[2] >= pads[0] && pads[3] >= pads[1];
+        if (ok) {
+            Shape o = ceil.outputShape(in);
+            ok = AvgPoolFix.floorOut(in.h(), k, stride, (int) pads[0], (int) pads[2]) == o.h()
+                && AvgPoolFix.floorOut(in.w(), k, stride, (int) pads[1], (int) pads[3]) == o.w();
+        }
+        if (!ok) throw new IllegalArgumentException("asymmetric padding " + Arrays.toString(pads) + " is not supported");
+        s.definePending(n.outputs().get(0), new AvgCeil(n.input(0), ceil));
     }
 
     /** x.mean([2, 3]): a global average pool; without keepdims its ONNX dims are [N, C]. */
@@ -141,6 +173,10 @@ final class LayerImport {
         s.definePending(n.outputs().get(0), new MatMul(n.input(0), wt, (int) b.dims()[1], s.module(b.name(), n, "fc")));
     }
 
+    private record AvgCeil(String x, AvgPool pool) implements ImportState.Pending {
+        @Override public int materialize(ImportState s) { return s.add(null, pool, s.value(x)); }
+    }
+
     private record Scale(String x, float[] scale, String name) implements ImportState.Pending {
         @Override public int materialize(ImportState s) { return affine(s, x, scale, new float[scale.length], name); }
     }
@@ -150,6 +186,17 @@ final class LayerImport {
         String a = n.input(0), c = n.input(1);
         if (s.isConst(a)) { String t = a; a = c; c = t; }
         if (!s.isConst(c)) throw new IllegalArgumentException("Mul of two tensors is not supported");
+        if (s.pending.get(a) instanceof AvgCeil p) {
+            AvgPool counted = new AvgPool(p.pool().kernel(), p.pool().stride(), p.pool().pad(), true, true);
+            Shape in = s.shape(p.x());
+            float[] want = AvgPoolFix.map(counted, in), got = floats(s.requireConst(c, "Mul factor"), "Mul factor");
+            boolean same = got.length == want.length && counted.outputShape(in).equals(p.pool().outputShape(in));
+            for (int i = 0; same && i < want.length; i++) same = Math.abs(got[i] - want[i]) <= 1e-6f * Math.abs(want[i]);
+            if (!same) throw new IllegalArgumentException("Mul after a ceil-mode AveragePool is only supported as the count_include_pad correction");
+            s.pending.remove(a);
+            s.define(n.outputs().get(0), s.add(null, counted, s.value(p.x())));
+            return;
+        }
         int ch = s.b.channels(s.value(a));
         Tensor t = s.requireConst(c, "Mul factor");
         requirePerChannel(t, ch);

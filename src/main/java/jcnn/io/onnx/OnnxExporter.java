@@ -104,9 +104,7 @@ public final class OnnxExporter {
             case MaxPool p -> node("MaxPool", base, List.of(x), out, Attr.ofInts("kernel_shape", p.kernel(), p.kernel()),
                 Attr.ofInts("strides", p.stride(), p.stride()), Attr.ofInts("pads", p.pad(), p.pad(), p.pad(), p.pad()),
                 Attr.ofInt("ceil_mode", p.ceil() ? 1 : 0));
-            case AvgPool p -> node("AveragePool", base, List.of(x), out, Attr.ofInts("kernel_shape", p.kernel(), p.kernel()),
-                Attr.ofInts("strides", p.stride(), p.stride()), Attr.ofInts("pads", p.pad(), p.pad(), p.pad(), p.pad()),
-                Attr.ofInt("ceil_mode", p.ceil() ? 1 : 0), Attr.ofInt("count_include_pad", p.countPad() ? 1 : 0));
+            case AvgPool p -> avgPool(n, p, x, out);
             case GlobalAvgPool p -> node("GlobalAveragePool", base, List.of(x), out);
             case Linear l -> {
                 String flat = x;
@@ -146,6 +144,22 @@ public final class OnnxExporter {
         String y = tmp(base + "/conv");
         node("Conv", base, args, y, attrs);
         act(base, c.act(), y, "Add", List.of(y, in(n, 1)), out);
+    }
+
+    /** Ceil mode goes out as floor mode with widened end padding, see {@link AvgPoolFix}. */
+    private void avgPool(Node n, AvgPool p, String x, String out) {
+        Shape in = g.shapeOf(n.input(0));
+        boolean fix = p.ceil() && p.countPad();
+        String y = fix ? tmp(n.name() + "/pool") : out;
+        int[] end = p.ceil() ? AvgPoolFix.endPads(p, in) : new int[] {p.pad(), p.pad()};
+        node("AveragePool", n.name(), List.of(x), y, Attr.ofInts("kernel_shape", p.kernel(), p.kernel()),
+            Attr.ofInts("strides", p.stride(), p.stride()), Attr.ofInts("pads", p.pad(), p.pad(), end[0], end[1]),
+            Attr.ofInt("ceil_mode", 0), Attr.ofInt("count_include_pad", p.countPad() && !p.ceil() ? 1 : 0));
+        if (!fix) return;
+        Shape o = n.shape();
+        String k = unique(n.name() + ".divisor_fix");
+        inits.put(k, Tensor.ofFloats(k, AvgPoolFix.map(p, in), 1, 1, o.h(), o.w()));
+        node("Mul", n.name() + "/divisor_fix", List.of(y, k), out);
     }
 
     /** PyTorch's form: Reshape to (N, g, C/g, H, W), Transpose (0, 2, 1, 3, 4), Reshape back; -1 keeps the batch dynamic. */
