@@ -38,6 +38,7 @@ public final class OnnxExporter {
     private final List<OnnxModel.Node> nodes = new ArrayList<>();
     private final Map<String, Tensor> inits = new LinkedHashMap<>();
     private final Set<String> names = new HashSet<>();
+    private final Set<String> nodeNames = new HashSet<>();  // ONNX wants node names unique too
     private final String[] valueName;
 
     private OnnxExporter(Graph g, Weights w) {
@@ -217,7 +218,9 @@ public final class OnnxExporter {
     private void node(String op, String name, List<String> inputs, String out, Attr... attrs) {
         Map<String, Attr> m = new LinkedHashMap<>();
         for (Attr a : attrs) m.put(a.name(), a);
-        nodes.add(new OnnxModel.Node(name, op, "", List.copyOf(inputs), List.of(out), m));
+        String nm = name;
+        for (int k = 1; !nodeNames.add(nm); k++) nm = name + "_" + k;
+        nodes.add(new OnnxModel.Node(nm, op, "", List.copyOf(inputs), List.of(out), m));
     }
 
     /** A state-dict weight as an initializer under its own key. */

@@ -81,6 +81,15 @@ class ExportOrtTest {
         check(g, NetData.randomWeights(g, 6), g, 7);
     }
 
+    /** A residual conv without activation: the Conv and the Add must still get distinct node names. */
+    @Test
+    void residualConvWithoutActivation() {
+        var b = new GraphBuilder("res", Shape.nchw(1, 4, 5, 5));
+        int x = b.relu(b.input());
+        Graph g = b.build(b.add("c", Conv2d.of(4, 4, 3, 1, 1, 1).withResidual(true), x, x));
+        check(g, NetData.randomWeights(g, 10), g, 11);
+    }
+
     /** A compiled graph's conv with the input BN-ReLU prologue equals ChannelAffine(ReLU) then the conv. */
     @Test
     void inputBnReluPrologue() {
