@@ -46,7 +46,8 @@ final class CheckCommand {
                 g = im.graph();
                 w = im.weights();
             } catch (IOException | IllegalArgumentException e) {
-                throw new UserError(e.getMessage(), e);
+                String m = e.getMessage();
+                throw new UserError(m.endsWith("give the input shape") ? m + " with --size S" : m, e);
             }
         } else {
             g = OnnxCli.build(what, size);

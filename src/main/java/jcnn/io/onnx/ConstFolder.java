@@ -16,7 +16,7 @@ final class ConstFolder {
     private ConstFolder() {}
 
     private static final Set<String> FOLDABLE = Set.of("Constant", "Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast",
-        "Add", "Sub", "Mul", "Div", "Slice", "Identity", "Reshape");
+        "Add", "Sub", "Mul", "Div", "Slice", "Identity", "Reshape", "Floor", "Ceil");
 
     /** Whether {@code n} computes a constant: Constant, Shape of a known value, or a foldable op on constants only. */
     static boolean foldable(ImportState s, Node n) {
@@ -77,6 +77,14 @@ final class ConstFolder {
                 yield Tensor.ofLongs(out, v, v.length);
             }
             case "Identity" -> s.constant(n.input(0));
+            case "Floor", "Ceil" -> {
+                // torch's c // g: on integers a no-op, on floats the rounding
+                Tensor t = s.constant(n.input(0));
+                if (!t.isFloat()) yield t;
+                float[] f = t.floats().clone();
+                for (int i = 0; i < f.length; i++) f[i] = (float) (n.opType().equals("Floor") ? Math.floor(f[i]) : Math.ceil(f[i]));
+                yield new Tensor(out, t.dataType(), t.dims(), f, null);
+            }
             case "Reshape" -> {
                 Tensor t = s.constant(n.input(0));
                 long[] d = ShapeImport.resolve(t.dims(), ints(s, n.input(1)), n.i("allowzero", 0) != 0);

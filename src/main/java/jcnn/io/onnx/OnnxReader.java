@@ -32,6 +32,7 @@ final class OnnxReader {
     /** Parses {@code bytes}; {@code dir} is where external data files are looked up (may be null). */
     static OnnxModel read(byte[] bytes, Path dir) throws IOException {
         CodedInputStream in = CodedInputStream.newInstance(bytes);
+        in.enableAliasing(true);  // raw_data becomes a view of bytes, decoded once into float[]
         in.setRecursionLimit(64);
         try {
             return new OnnxReader(dir).model(in);
@@ -222,7 +223,7 @@ final class OnnxReader {
                 case T_DATA_TYPE -> p.type = (int) varint(in, tag);
                 case T_SEGMENT -> throw new IllegalArgumentException("segmented tensors are not supported");
                 case T_NAME -> p.name = string(in, tag);
-                case T_RAW_DATA -> p.raw = in.readByteArray();
+                case T_RAW_DATA -> p.raw = in.readByteBuffer();
                 case T_FLOAT_DATA -> {
                     if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
                         int old = in.pushLimit(in.readRawVarint32());
@@ -240,7 +241,7 @@ final class OnnxReader {
                 default -> in.skipField(tag);
             }
         }
-        if (p.location == LOCATION_EXTERNAL) p.raw = external.read(p.name, p.external);
+        if (p.location == LOCATION_EXTERNAL) p.raw = java.nio.ByteBuffer.wrap(external.read(p.name, p.external));
         return p.decode();
     }
 

@@ -16,7 +16,8 @@ final class TensorParts {
     String name = "";
     int type;
     int location;
-    byte[] raw;
+    /** raw_data as a view of the model bytes (the reader aliases, so no copy until decoding). */
+    ByteBuffer raw;
     final List<Long> dims = new ArrayList<>();
     /** float_data, unboxed: a model may carry all its weights here. */
     float[] floatData = new float[0];
@@ -69,11 +70,11 @@ final class TensorParts {
 
     private ByteBuffer raw(int count) {
         long want = (long) count * width(type);
-        if (raw.length != want) {
-            throw new IllegalArgumentException("tensor " + name + ": " + raw.length + " bytes of data do not fit shape "
+        if (raw.remaining() != want) {
+            throw new IllegalArgumentException("tensor " + name + ": " + raw.remaining() + " bytes of data do not fit shape "
                 + dims + " (" + want + " bytes)");
         }
-        return ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        return raw.slice().order(ByteOrder.LITTLE_ENDIAN);
     }
 
     private void requireCount(int have, int count) {
@@ -82,11 +83,12 @@ final class TensorParts {
 
     private float[] floats(int count) {
         float[] v = new float[count];
-        if (raw != null) {
+        if (raw != null && type == FLOAT) {
+            raw(count).asFloatBuffer().get(v);  // the common case, in bulk
+        } else if (raw != null) {
             ByteBuffer b = raw(count);
             for (int i = 0; i < count; i++) {
                 v[i] = switch (type) {
-                    case FLOAT -> b.getFloat(4 * i);
                     case FLOAT16 -> Float.float16ToFloat(b.getShort(2 * i));
                     case BFLOAT16 -> Float.intBitsToFloat(b.getShort(2 * i) << 16);
                     default -> (float) b.getDouble(8 * i);

@@ -133,6 +133,36 @@ class ImportOrtTest {
         }
     }
 
+    /** Symbolic H and W: refused without a shape, imported with one; a Div-Floor channel count in the shuffle subgraph. */
+    @Test
+    void symbolicSpatialDimsAndFloorInTheShapeSubgraph() throws Exception {
+        HandModel h = new HandModel();
+        String shape = h.node("Shape", List.of("x"));
+        // c // 2 the way a float-typed exporter writes it: Cast, Div, Floor, Cast back
+        String cf = h.node("Cast", List.of(h.node("Gather", List.of(shape, h.constScalar(1)))), Attr.ofInt("to", OnnxProto.FLOAT));
+        String c = h.node("Cast", List.of(h.node("Floor", List.of(h.node("Div", List.of(cf, h.scalar("two", 2f)))))), Attr.ofInt("to", OnnxProto.INT64));
+        String hh = h.node("Gather", List.of(shape, h.constScalar(2))), ww = h.node("Gather", List.of(shape, h.constScalar(3)));
+        List<String> parts = new java.util.ArrayList<>();
+        parts.add(h.constant(-1));
+        parts.add(h.constant(2));
+        for (String v : List.of(c, hh, ww)) parts.add(h.node("Unsqueeze", List.of(v, h.longs("ax" + v, 0))));
+        String s5 = h.node("Concat", parts, Attr.ofInt("axis", 0));
+        String t = h.node("Transpose", List.of(h.node("Reshape", List.of("x", s5))), Attr.ofInts("perm", 0, 2, 1, 3, 4));
+        String out = h.node("Reshape", List.of(t, h.node("Shape", List.of("x"))));
+        OnnxModel m = h.model(13, new long[] {0, 6, 0, 0}, out);
+        var sym = new OnnxModel.ValueInfo("x", OnnxProto.FLOAT, new long[] {0, 6, 0, 0}, new String[] {"batch", null, "h", "w"});
+        m = new OnnxModel(m.irVersion(), m.opset(), m.producer(), new OnnxModel.Graph("g", m.graph().nodes(), m.graph().initializers(), List.of(sym), m.graph().outputs()));
+        byte[] bytes = OnnxWriter.write(m);
+        var e = assertThrows(IllegalArgumentException.class, () -> OnnxImporter.fromBytes(bytes, "m", null));
+        assertTrue(e.getMessage().contains("symbolic (h)"), e.getMessage());
+        var im = OnnxImporter.fromBytes(bytes, "m", Shape.nchw(2, 6, 5, 3));
+        assertEquals(1, im.graph().count(ChannelShuffle.class));
+        try (Tensor x = NetData.randomInput(im.graph().inputShape(), 3); Tensor ref = ReferenceExecutor.run(im.graph(), im.weights(), x)) {
+            Tensor ort = Ort.run(bytes, x, 1);
+            assertTrue(NetData.close(ort, ref, 0, 0), NetData.error(ort, ref).toString());
+        }
+    }
+
     /** Appends one initializer to a model: a second ModelProto.graph field, which protobuf merges into the first. */
     static byte[] appendInitializer(byte[] model, ProtoMessage tensor) {
         byte[] extra = new ProtoMessage().message(OnnxProto.MODEL_GRAPH, new ProtoMessage().message(OnnxProto.GRAPH_INITIALIZER, tensor)).toByteArray();
