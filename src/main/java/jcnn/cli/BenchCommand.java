@@ -105,7 +105,7 @@ final class BenchCommand {
         j.key("jdk").obj().kv("version", Runtime.version().toString()).kv("vm", System.getProperty("java.vm.name"))
             .kv("vector_bits", jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize()).end();
         j.kv("date", Instant.now().toString()).kv("git_commit", Machine.gitCommit());
-        j.kv("device", device).kv("batch", batch).kv("size", size).kv("threads", threads).kv("weights", "synthetic(seed=" + NetSetup.WEIGHT_SEED + ")");
+        j.kv("device", device).kv("batch", batch).kv("size", size).kv("threads", threads).kv("weights", "jcnn.models.Init(seed=" + NetSetup.WEIGHT_SEED + ")");
         j.key("nets").arr();
         for (Row r : rows) {
             Latency l = r.lat();

@@ -3,7 +3,6 @@ package jcnn.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import jcnn.compile.SyntheticWeights;
 import jcnn.graph.Graph;
 import jcnn.graph.Weights;
 import jcnn.models.Zoo;
@@ -34,7 +33,7 @@ final class NetSetup {
 
     /** Weights from a safetensors file, or deterministic synthetic ones. */
     static Weights weights(Graph g, String file) {
-        if (file == null) return SyntheticWeights.of(g, WEIGHT_SEED);
+        if (file == null) return jcnn.models.Init.init(g, WEIGHT_SEED);
         Path p = Path.of(file);
         if (!Files.isReadable(p)) throw new UserError("cannot read weights " + file + ": no such readable file");
         Weights w;

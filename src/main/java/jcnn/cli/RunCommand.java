@@ -60,7 +60,7 @@ final class RunCommand {
             if (json) {
                 out.println(new JsonOut().obj()
                     .kv("net", spec.name()).kv("device", device).kv("backend", m.backend().name()).kv("batch", batch).kv("size", size)
-                    .kv("threads", threads).kv("weights", a.str("--weights", "synthetic(seed=" + NetSetup.WEIGHT_SEED + ")"))
+                    .kv("threads", threads).kv("weights", a.str("--weights", "jcnn.models.Init(seed=" + NetSetup.WEIGHT_SEED + ")"))
                     .kv("warmup", warmup).kv("iters", iters)
                     .kv("p50_ms", l.p50Ms()).kv("p90_ms", l.p90Ms()).kv("p99_ms", l.p99Ms())
                     .kv("min_ms", l.minMs()).kv("mean_ms", l.meanMs()).kv("max_ms", l.maxMs())

@@ -46,7 +46,7 @@ class ZooCompileTest {
         long seed = TestData.freshSeed();
         Graph g2 = Zoo.build(id, Shape.nchw(2, 3, 32, 32));
         Graph g1 = g2.withInput(Shape.nchw(1, 3, 32, 32));
-        Weights w = SyntheticWeights.of(g2, seed);
+        Weights w = jcnn.models.Init.init(g2, seed);
         try (Tensor in2 = TestData.random(g2.inputShape(), new SplittableRandom(seed));
              Tensor in1 = Tensor.allocate(g1.inputShape());
              Tensor ref2 = ReferenceExecutor.run(g2, w, in2);
