@@ -30,8 +30,8 @@ public final class JavaBackend implements Backend {
             case Act a -> SimpleSteps.act(a, x, out);
             case Add a -> SimpleSteps.add(a, x, in[1], out);
             case ChannelShuffle s -> SimpleSteps.shuffle(s, x, out);
-            case MaxPool p -> SimpleSteps.maxPool(p, x, out);
-            case AvgPool p -> SimpleSteps.avgPool(p, x, out);
+            case MaxPool p -> new PoolStep(p, null, x, out);
+            case AvgPool p -> new PoolStep(null, p, x, out);
             case GlobalAvgPool p -> SimpleSteps.globalAvgPool(x, out);
             case Linear l -> SimpleSteps.linear(l, x, w.tensor(n.weightKey("weight")), l.bias() ? w.tensor(n.weightKey("bias")) : null, out);
             case Softmax s -> SimpleSteps.softmax(x, out);

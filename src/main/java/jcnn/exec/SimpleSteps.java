@@ -53,39 +53,6 @@ final class SimpleSteps {
 
     static Step copy(Tensor in, Tensor out) { return () -> out.copyFrom(in); }
 
-    static Step maxPool(MaxPool op, Tensor in, Tensor out) {
-        return () -> pool(in, out, op.kernel(), op.stride(), op.pad(), true, null);
-    }
-
-    static Step avgPool(AvgPool op, Tensor in, Tensor out) {
-        return () -> pool(in, out, op.kernel(), op.stride(), op.pad(), false, op);
-    }
-
-    /** Max or average pooling, window clipped to the input (padding never wins the max). */
-    private static void pool(Tensor in, Tensor out, int k, int s, int pad, boolean max, AvgPool avg) {
-        int H = in.h(), W = in.w(), OH = out.h(), OW = out.w();
-        MemorySegment src = in.segment(), dst = out.segment();
-        for (int n = 0; n < in.n(); n++)
-            for (int c = 0; c < in.c(); c++) {
-                long ip = n * in.batchStride() + (long) c * H * W, op = n * out.batchStride() + (long) c * OH * OW;
-                for (int oy = 0; oy < OH; oy++) {
-                    int y0 = oy * s - pad, ys = Math.max(y0, 0), ye = Math.min(y0 + k, H);
-                    for (int ox = 0; ox < OW; ox++) {
-                        int x0 = ox * s - pad, xs = Math.max(x0, 0), xe = Math.min(x0 + k, W);
-                        float m = max ? Float.NEGATIVE_INFINITY : 0f;
-                        for (int y = ys; y < ye; y++) {
-                            long row = ip + (long) y * W;
-                            for (int x = xs; x < xe; x++) {
-                                float v = src.getAtIndex(F, row + x);
-                                m = max ? Math.max(m, v) : m + v;
-                            }
-                        }
-                        dst.setAtIndex(F, op + (long) oy * OW + ox, max ? m : m / avg.divisor(y0, x0, H, W));
-                    }
-                }
-            }
-    }
-
     static Step globalAvgPool(Tensor in, Tensor out) {
         long hw = (long) in.h() * in.w();
         return () -> {
