@@ -32,6 +32,24 @@ class RunBenchCommandTest {
     }
 
     @Test
+    void runLoadsSafetensorsWeights(@TempDir Path dir) throws Exception {
+        var g = jcnn.models.Zoo.build("squeezenet1_1", 32);
+        Path f = dir.resolve("w.safetensors");
+        jcnn.io.Safetensors.save(jcnn.models.Init.init(g, NetSetup.WEIGHT_SEED), f);
+        Result file = cli("run", "squeezenet1_1", "--size", "32", "--iters", "1", "--warmup", "0", "--weights", f.toString(), "--json");
+        Result synthetic = cli("run", "squeezenet1_1", "--size", "32", "--iters", "1", "--warmup", "0", "--json");
+        assertEquals(0, file.code(), file.err());
+        var a = (java.util.Map<?, ?>) jcnn.io.Json.parse(file.out().trim());
+        var b = (java.util.Map<?, ?>) jcnn.io.Json.parse(synthetic.out().trim());
+        assertEquals(b.get("top5"), a.get("top5"), "the same weights through a file give the same classes");
+        Path other = dir.resolve("other.safetensors");
+        jcnn.io.Safetensors.save(jcnn.models.Init.init(jcnn.models.Zoo.build("mobilenet_v2", 32), 1), other);
+        Result wrong = cli("run", "squeezenet1_1", "--size", "32", "--weights", other.toString());
+        assertEquals(2, wrong.code());
+        assertTrue(wrong.err().contains("do not fit"), wrong.err());
+    }
+
+    @Test
     void userErrorsExit2WithOneLine() {
         String[][] bad = {
             {"run", "no_such_net"}, {"run", "densenet121", "--size", "8"}, {"run", "mobilenet_v2", "--weights", "/no/such/file"},
