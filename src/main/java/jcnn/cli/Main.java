@@ -27,6 +27,12 @@ public final class Main {
         try {
             return switch (cmd) {
                 case "doctor" -> DoctorCommand.run(a, out);
+                case "run" -> RunCommand.run(a, out, err);
+                case "bench" -> BenchCommand.run(a, out, err);
+                case "zoo" -> ZooCommand.run(a, out);
+                case "info" -> InfoCommand.run(a, out);
+                case "export" -> ExportCommand.run(a, out, err);
+                case "check" -> CheckCommand.run(a, out, err);
                 default -> { err.println("jcnn: unknown command '" + cmd + "'\n" + USAGE); yield 2; }
             };
         } catch (UserError e) {
@@ -42,9 +48,12 @@ public final class Main {
 
     static final String USAGE = """
         usage: bin/jcnn COMMAND [options] [--verbose]
-          bench   [--nets a,b] [--device cpu|emu|cuda] [--threads T] [--out DIR]   latency of the networks
+          bench   [--nets a,b] [--device cpu|emu|cuda] [--batch N] [--threads T] [--iters N] [--budget S] [--out DIR] [--json]
+                                                   latency of the networks (table + JSON in DIR, default bench/results)
+          check   NET|FILE.onnx [--size S] [--weights F] [--json]   our output vs ONNX Runtime; exit 1 above tolerance
+          export  NET FILE.onnx [--size S] [--weights FILE.safetensors]   ONNX, opset 17, dynamic batch
           info    NET [--json]                     layer table, params, MACs
-          run     NET [--device D] [--batch N] [--size S] [--weights F] [--iters N] [--warmup N] [--json]
+          run     NET [--device D] [--batch N] [--size S] [--weights F] [--iters N] [--warmup N] [--threads T] [--json]
           zoo                                      every network id with params and MACs
           doctor                                   JDK, vector width, CPU features, CUDA driver/device, kernels
           test                                     the whole test suite (Maven)""";

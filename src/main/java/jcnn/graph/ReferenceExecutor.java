@@ -29,7 +29,9 @@ public final class ReferenceExecutor {
                 Tensor x = arg(v, input, n, 0);
                 switch (n.op()) {
                     case Conv2d c -> c.reference(x, w.tensor(n.weightKey("weight")), c.bias() ? w.tensor(n.weightKey("bias")) : null,
-                        c.residual() ? arg(v, input, n, 1) : null, null, null, out);
+                        c.residual() ? arg(v, input, n, 1) : null,
+                        c.inputBnRelu() ? w.tensor(n.weightKey("in_scale")) : null,
+                        c.inputBnRelu() ? w.tensor(n.weightKey("in_shift")) : null, out);
                     case BatchNorm b -> b.reference(x, w.tensor(n.weightKey("weight")), w.tensor(n.weightKey("bias")),
                         w.tensor(n.weightKey("running_mean")), w.tensor(n.weightKey("running_var")), out);
                     case ChannelAffine a -> a.reference(x, w.tensor(n.weightKey("scale")), w.tensor(n.weightKey("shift")), out);

@@ -1,0 +1,81 @@
+package jcnn.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Set;
+import jcnn.compile.Backends;
+import jcnn.compile.CompiledModel;
+import jcnn.graph.Graph;
+import jcnn.graph.Weights;
+import jcnn.models.Zoo;
+import jcnn.tensor.Tensor;
+
+/**
+ * {@code bin/jcnn run NET [--device cpu] [--batch N] [--size S] [--weights FILE] [--iters N]
+ * [--warmup N] [--threads T] [--json]}: compiles one network, times {@code iters} runs after
+ * {@code warmup} runs (System.nanoTime around each run), prints p50/p90/p99 latency, images/s and
+ * the top-5 classes of image 0 for a fixed deterministic input.
+ */
+final class RunCommand {
+    private RunCommand() {}
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        var a = new CliArgs("run", args, Set.of("--device", "--batch", "--size", "--weights", "--iters", "--warmup", "--threads"),
+            Set.of("--json"));
+        if (a.positionals().size() != 1) throw new UserError("run needs exactly one network id, e.g. bin/jcnn run mobilenet_v2 (ids: bin/jcnn zoo)");
+        String device = a.device();
+        Zoo.Spec spec = NetSetup.spec(a.positionals().get(0));
+        int batch = a.integer("--batch", 1, 1);
+        int size = a.integer("--size", spec.defaultSize(), 1);
+        int iters = a.integer("--iters", 20, 1);
+        int warmup = a.integer("--warmup", 3, 0);
+        int threads = a.integer("--threads", 1, 1);
+        if (threads > 1) err.println("jcnn: the CPU backend is single-threaded so far; --threads " + threads + " runs on 1 thread");
+        threads = 1;
+        boolean json = a.flag("--json");
+
+        Graph g = NetSetup.build(spec, batch, size);
+        Weights w = NetSetup.weights(g, a.str("--weights", null));
+        long start = System.nanoTime();
+        try (CompiledModel m = CompiledModel.compile(g, w, Backends.cpu(threads));
+             Tensor in = NetSetup.input(g.inputShape());
+             Tensor outT = Tensor.allocate(m.outputShape(batch))) {
+            m.run(in, outT); // plans and warms up; its time estimates the rest
+            double firstS = (System.nanoTime() - start) / 1e9;
+            long t = System.nanoTime();
+            if (warmup > 1) m.run(in, outT);
+            double perRunS = warmup > 1 ? (System.nanoTime() - t) / 1e9 : firstS;
+            double restS = perRunS * (Math.max(0, warmup - 2) + iters);
+            if (firstS + restS > 2) {
+                err.printf("jcnn run: %s batch %d at %dx%d on %s: ~%.0f s (%d warm-up + %d timed runs of ~%.0f ms)%n",
+                    spec.name(), batch, size, size, device, restS, warmup, iters, perRunS * 1e3);
+            }
+            for (int i = 2; i < warmup; i++) m.run(in, outT);
+            long[] ns = new long[iters];
+            for (int i = 0; i < iters; i++) {
+                long t0 = System.nanoTime();
+                m.run(in, outT);
+                ns[i] = System.nanoTime() - t0;
+            }
+            Latency l = Latency.of(ns);
+            int[] top5 = NetSetup.topK(outT, 5);
+            if (json) {
+                out.println(new JsonOut().obj()
+                    .kv("net", spec.name()).kv("device", device).kv("backend", m.backend().name()).kv("batch", batch).kv("size", size)
+                    .kv("threads", threads).kv("weights", a.str("--weights", "jcnn.models.Init(seed=" + NetSetup.WEIGHT_SEED + ")"))
+                    .kv("warmup", warmup).kv("iters", iters)
+                    .kv("p50_ms", l.p50Ms()).kv("p90_ms", l.p90Ms()).kv("p99_ms", l.p99Ms())
+                    .kv("min_ms", l.minMs()).kv("mean_ms", l.meanMs()).kv("max_ms", l.maxMs())
+                    .kv("images_per_s", l.imagesPerSecond(batch)).kv("arena_bytes", m.plan(batch).arenaBytes())
+                    .key("top5").array(top5).end());
+            } else {
+                out.printf("%s  batch %d  %dx%d  %s (%s, %d threads)  %d runs after %d warm-up%n", spec.name(), batch, size, size,
+                    device, m.backend().name(), threads, iters, warmup);
+                out.printf("latency  p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  (min %.3f, max %.3f)%n", l.p50Ms(), l.p90Ms(), l.p99Ms(), l.minMs(), l.maxMs());
+                out.printf("throughput  %.1f images/s%n", l.imagesPerSecond(batch));
+                out.printf("top5  %s%n", Arrays.toString(top5));
+            }
+        }
+        return 0;
+    }
+}
