@@ -40,6 +40,12 @@ public final class KernelParams {
     public KernelParams i64(int i, long v) { check(i, Type.I64); slots.set(ValueLayout.JAVA_LONG, 8L * i, v); return this; }
     public KernelParams f32(int i, float v) { check(i, Type.F32); slots.set(ValueLayout.JAVA_FLOAT, 8L * i, v); return this; }
 
+    /** Declared type of argument i. */
+    public Type type(int i) { return types[i]; }
+
+    /** The 8 raw bytes of argument i's slot (for tracing/replay tools; ints and floats in the low 4 bytes). */
+    public long raw(int i) { return slots.get(ValueLayout.JAVA_LONG, 8L * i); }
+
     private void check(int i, Type t) {
         if (i < 0 || i >= types.length) throw new IndexOutOfBoundsException("argument " + i + " of " + types.length);
         if (types[i] != t) throw new IllegalArgumentException("argument " + i + " is " + types[i] + ", not " + t);

@@ -38,7 +38,7 @@ class ElementwiseKernelsTest extends EmuTestBase {
                     Tensor in = whole.channelSlice(3, c);
                     op.reference(in, sc, sh, ref);
                     BN.channelAffine(op, dWhole.channelSlice(3, c), dSc, dSh, out.view());
-                    try (Tensor got = out.view().download()) { Compare.close("bn_relu " + act + " c" + c, seed, 1, ref, got); }
+                    close("bn_relu " + act + " c" + c, seed, 1, ref, out.view());
                     out.assertOutsideUntouched("bn_relu");
                 }
             }
@@ -55,11 +55,11 @@ class ElementwiseKernelsTest extends EmuTestBase {
                 Tensor b = bWhole.channelSlice(7, 33);
                 new Add(act).reference(a, b, ref);
                 ELT.add(new Add(act), dA, dB.channelSlice(7, 33), out.view());
-                try (Tensor got = out.view().download()) { Compare.exact("add " + act, seed, ref, got); }
+                exact("add " + act, seed, ref, out.view());
                 out.assertOutsideUntouched("add");
                 new Act(act).reference(b, ref2);
                 ELT.act(new Act(act), dB.channelSlice(7, 33), out2.view());
-                try (Tensor got = out2.view().download()) { Compare.exact("act " + act, seed, ref2, got); }
+                exact("act " + act, seed, ref2, out2.view());
             }
         }
     }
@@ -75,7 +75,7 @@ class ElementwiseKernelsTest extends EmuTestBase {
                  DeviceTensor dWhole = up(whole); Slot out = Slot.of(s, 2, 2)) {
                 op.reference(whole.channelSlice(6, k[0]), ref);
                 SHUF.shuffle(op, dWhole.channelSlice(6, k[0]), out.view());
-                try (Tensor got = out.view().download()) { Compare.exact("shuffle c" + k[0] + " g" + k[1], seed, ref, got); }
+                exact("shuffle c" + k[0] + " g" + k[1], seed, ref, out.view());
                 out.assertOutsideUntouched("shuffle");
             }
         }
@@ -91,13 +91,13 @@ class ElementwiseKernelsTest extends EmuTestBase {
                  DeviceTensor dA = up(a); DeviceTensor dB = up(b); DeviceTensor dC = up(c); Slot out = Slot.of(os, 4, 0)) {
                 new Concat().reference(new Tensor[] {a, b, c}, ref);
                 CAT.concat(new Concat(), new DeviceTensor[] {dA, dB, dC}, out.view());
-                try (Tensor got = out.view().download()) { Compare.exact("concat " + hw, seed, ref, got); }
+                exact("concat " + hw, seed, ref, out.view());
                 out.assertOutsideUntouched("concat");
                 Slice sl = new Slice(9, 14);
                 try (Tensor sref = TestData.output(sl.outputShape(os)); Slot sout = Slot.of(sl.outputShape(os), 0, 0)) {
                     sl.reference(ref, sref);
                     CAT.slice(sl, out.view(), sout.view());
-                    try (Tensor got = sout.view().download()) { Compare.exact("slice " + hw, seed, sref, got); }
+                    exact("slice " + hw, seed, sref, sout.view());
                 }
             }
         }

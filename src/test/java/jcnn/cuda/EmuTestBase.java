@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.SplittableRandom;
 import jcnn.tensor.Shape;
 import jcnn.tensor.Tensor;
+import jcnn.testing.Compare;
 import jcnn.testing.TestData;
 
 /**
@@ -13,7 +14,22 @@ import jcnn.testing.TestData;
  * kernel's batch-stride handling and that it wrote nothing outside its slice.
  */
 abstract class EmuTestBase {
-    static final EmuDevice DEV = new EmuDevice();
+    static final EmuDevice EMU = new EmuDevice();
+    /** The device the kernel tests launch on: the emulator, traced for native/gpucheck when -Djcnn.gputrace=FILE. */
+    static final Device DEV = System.getProperty("jcnn.gputrace") == null ? EMU
+        : new TraceDevice(EMU, java.nio.file.Path.of(System.getProperty("jcnn.gputrace")));
+
+    /** Compare.close of a device result with the reference (and its record in a GPU trace). */
+    static void close(String what, long seed, long reduction, Tensor ref, DeviceTensor got) {
+        try (Tensor g = got.download()) { Compare.close(what, seed, reduction, ref, g); }
+        if (DEV instanceof TraceDevice t) t.expect(what, got, ref, Compare.atol(reduction), Compare.RTOL);
+    }
+
+    /** Compare.exact of a device result with the reference (and its record in a GPU trace). */
+    static void exact(String what, long seed, Tensor ref, DeviceTensor got) {
+        try (Tensor g = got.download()) { Compare.exact(what, seed, ref, g); }
+        if (DEV instanceof TraceDevice t) t.expect(what, got, ref, 0, 0);
+    }
 
     static DeviceTensor up(Tensor t) { return DeviceTensor.upload(DEV, t); }
 

@@ -29,52 +29,52 @@ class EmulatorTest extends EmuTestBase {
     private final Arena arena = Arena.ofAuto();
 
     long upload(float[] v) {
-        long p = DEV.malloc(4L * v.length);
-        DEV.copyToDevice(p, MemorySegment.ofArray(v), 4L * v.length);
+        long p = EMU.malloc(4L * v.length);
+        EMU.copyToDevice(p, MemorySegment.ofArray(v), 4L * v.length);
         return p;
     }
 
     float[] download(long p, int n) {
         float[] v = new float[n];
-        DEV.copyToHost(MemorySegment.ofArray(v), p, 4L * n);
+        EMU.copyToHost(MemorySegment.ofArray(v), p, 4L * n);
         return v;
     }
 
     @Test void sharedMemoryReductionNeedsItsBarriers() {
-        Kernel k = DEV.kernel("emutest_block_sum");
+        Kernel k = EMU.kernel("emutest_block_sum");
         KernelParams p = new KernelParams(arena, Type.PTR, Type.PTR, Type.I32, Type.I32);
         float[] x = new float[256];
-        long out = DEV.malloc(4);
+        long out = EMU.malloc(4);
         boolean wrongWithout = false;
         for (int run = 0; run < 5; run++) {
             float want = 0;
             for (int i = 0; i < 256; i++) { x[i] = (i * 7 + run) % 13 + run * 100; want += x[i]; }
             long dx = upload(x);
             p.ptr(0, dx).ptr(1, out).i32(2, 256).i32(3, 1);
-            DEV.launch(k, Dim3.of(1), Dim3.of(256), 0, p);
+            EMU.launch(k, Dim3.of(1), Dim3.of(256), 0, p);
             assertEquals(want, download(out, 1)[0], "tree sum with barriers");
             // without barriers, on other data (so stale shared memory of the run before cannot pass for right)
             for (int i = 0; i < 256; i++) x[i] += 1000;
-            DEV.copyToDevice(dx, MemorySegment.ofArray(x), 1024);
+            EMU.copyToDevice(dx, MemorySegment.ofArray(x), 1024);
             p.i32(3, 0);
-            DEV.launch(k, Dim3.of(1), Dim3.of(256), 0, p);
+            EMU.launch(k, Dim3.of(1), Dim3.of(256), 0, p);
             wrongWithout |= download(out, 1)[0] != want + 256_000;
-            DEV.free(dx);
+            EMU.free(dx);
         }
         assertTrue(wrongWithout, "the sum without __syncthreads was right 5 times: the emulator does not run threads concurrently");
-        DEV.free(out);
+        EMU.free(out);
     }
 
     @Test void warpShufflesAndVotes() {
         int T = 96;
         int[] x = new int[T];
         for (int i = 0; i < T; i++) x[i] = (i * 37) % 101 + (i == 70 ? 500 : 0);
-        long dx = DEV.malloc(4L * T), dout = DEV.malloc(28L * T);
-        DEV.copyToDevice(dx, MemorySegment.ofArray(x), 4L * T);
+        long dx = EMU.malloc(4L * T), dout = EMU.malloc(28L * T);
+        EMU.copyToDevice(dx, MemorySegment.ofArray(x), 4L * T);
         KernelParams p = new KernelParams(arena, Type.PTR, Type.PTR).ptr(0, dx).ptr(1, dout);
-        DEV.launch(DEV.kernel("emutest_warp_ops"), Dim3.of(1), Dim3.of(T), 0, p);
+        EMU.launch(EMU.kernel("emutest_warp_ops"), Dim3.of(1), Dim3.of(T), 0, p);
         int[] r = new int[7 * T];
-        DEV.copyToHost(MemorySegment.ofArray(r), dout, 28L * T);
+        EMU.copyToHost(MemorySegment.ofArray(r), dout, 28L * T);
         for (int w = 0; w < T / 32; w++) {
             int sum = 0, odd = 0, any = 0;
             for (int l = 0; l < 32; l++) { int v = x[32 * w + l]; sum += v; odd |= (v & 1) << l; any |= v > 100 ? 1 : 0; }
@@ -92,70 +92,70 @@ class EmulatorTest extends EmuTestBase {
                 assertEquals(x[t ^ 1], r[7 * t + 6], "__shfl_xor_sync width 16" + at);
             }
         }
-        DEV.free(dx);
-        DEV.free(dout);
+        EMU.free(dx);
+        EMU.free(dout);
     }
 
     @Test void transposeThroughSharedMemory() {
         int R = 45, C = 70;
         float[] x = new float[R * C];
         for (int i = 0; i < x.length; i++) x[i] = i;
-        long dx = upload(x), dy = DEV.malloc(4L * R * C);
+        long dx = upload(x), dy = EMU.malloc(4L * R * C);
         KernelParams p = new KernelParams(arena, Type.PTR, Type.PTR, Type.I32, Type.I32, Type.I32).ptr(0, dx).ptr(1, dy).i32(2, R).i32(3, C).i32(4, 1);
-        DEV.launch(DEV.kernel("emutest_transpose"), Dim3.of((C + 31) / 32, (R + 31) / 32, 1), Dim3.of(32, 8, 1), 0, p);
+        EMU.launch(EMU.kernel("emutest_transpose"), Dim3.of((C + 31) / 32, (R + 31) / 32, 1), Dim3.of(32, 8, 1), 0, p);
         float[] y = download(dy, R * C);
         for (int r = 0; r < R; r++) for (int c = 0; c < C; c++) assertEquals(x[r * C + c], y[c * R + r], "y[" + c + "][" + r + "]");
-        DEV.free(dx);
-        DEV.free(dy);
+        EMU.free(dx);
+        EMU.free(dy);
     }
 
     @Test void dynamicSharedMemory() {
         float[] x = new float[100];
         float[] want = new float[100];
         for (int i = 0; i < 100; i++) { x[i] = i; want[99 - i] = i; }
-        long dx = upload(x), dy = DEV.malloc(400);
+        long dx = upload(x), dy = EMU.malloc(400);
         KernelParams p = new KernelParams(arena, Type.PTR, Type.PTR).ptr(0, dx).ptr(1, dy);
-        DEV.launch(DEV.kernel("emutest_reverse_dyn"), Dim3.of(1), Dim3.of(100), 400, p);
+        EMU.launch(EMU.kernel("emutest_reverse_dyn"), Dim3.of(1), Dim3.of(100), 400, p);
         assertArrayEquals(want, download(dy, 100));
-        DEV.free(dx);
-        DEV.free(dy);
+        EMU.free(dx);
+        EMU.free(dy);
     }
 
     @Test void outOfBoundsWriteIsCaught() {
         // under ASan (mvn -Pasan) the same write aborts the JVM with ASan's report: that mode's proof is the self-test below
-        Assumptions.assumeFalse(DEV.isAsan(), "guard zones are replaced by ASan redzones in this build");
-        long dx = upload(new float[1000]), dy = DEV.malloc(4000);
+        Assumptions.assumeFalse(EMU.isAsan(), "guard zones are replaced by ASan redzones in this build");
+        long dx = upload(new float[1000]), dy = EMU.malloc(4000);
         KernelParams p = new KernelParams(arena, Type.PTR, Type.PTR, Type.I32, Type.I32).ptr(0, dx).ptr(1, dy).i32(2, 1000).i32(3, 0);
-        Kernel k = DEV.kernel("emutest_offset_copy");
-        DEV.launch(k, Dim3.of(4), Dim3.of(256), 0, p); // in bounds: fine
+        Kernel k = EMU.kernel("emutest_offset_copy");
+        EMU.launch(k, Dim3.of(4), Dim3.of(256), 0, p); // in bounds: fine
         p.i32(3, -1); // writes y[1..1000]: one float past the end
-        var e = assertThrows(CudaException.class, () -> DEV.launch(k, Dim3.of(4), Dim3.of(256), 0, p));
+        var e = assertThrows(CudaException.class, () -> EMU.launch(k, Dim3.of(4), Dim3.of(256), 0, p));
         assertTrue(e.getMessage().contains("out-of-bounds write") && e.getMessage().contains("after"), e.getMessage());
-        DEV.free(dx);
-        DEV.free(dy);
+        EMU.free(dx);
+        EMU.free(dy);
     }
 
     @Test void pointerOutsideDeviceMemoryIsRejected() {
-        long dy = DEV.malloc(4000);
+        long dy = EMU.malloc(4000);
         MemorySegment host = arena.allocate(4000);
         KernelParams p = new KernelParams(arena, Type.PTR, Type.PTR, Type.I32, Type.I32).ptr(0, host.address()).ptr(1, dy).i32(2, 10).i32(3, 0);
-        var e = assertThrows(CudaException.class, () -> DEV.launch(DEV.kernel("emutest_offset_copy"), Dim3.of(1), Dim3.of(32), 0, p));
+        var e = assertThrows(CudaException.class, () -> EMU.launch(EMU.kernel("emutest_offset_copy"), Dim3.of(1), Dim3.of(32), 0, p));
         assertTrue(e.getMessage().contains("argument 0 is a pointer outside every device allocation"), e.getMessage());
-        DEV.free(dy);
+        EMU.free(dy);
     }
 
     @Test void failuresAreLoud() {
-        var unknown = assertThrows(CudaException.class, () -> DEV.kernel("conv_nonexistent_f32_x"));
+        var unknown = assertThrows(CudaException.class, () -> EMU.kernel("conv_nonexistent_f32_x"));
         assertTrue(unknown.getMessage().contains("unknown kernel name: conv_nonexistent_f32_x"), unknown.getMessage());
-        long dy = DEV.malloc(4096);
+        long dy = EMU.malloc(4096);
         KernelParams p = new KernelParams(arena, Type.PTR).ptr(0, dy);
-        var bad = assertThrows(CudaException.class, () -> DEV.launch(DEV.kernel("emutest_lying_nosync"), Dim3.of(1), Dim3.of(2048), 0, p));
+        var bad = assertThrows(CudaException.class, () -> EMU.launch(EMU.kernel("emutest_lying_nosync"), Dim3.of(1), Dim3.of(2048), 0, p));
         assertTrue(bad.getMessage().contains("bad launch configuration"), bad.getMessage());
-        var lie = assertThrows(CudaException.class, () -> DEV.launch(DEV.kernel("emutest_lying_nosync"), Dim3.of(1), Dim3.of(32), 0, p));
+        var lie = assertThrows(CudaException.class, () -> EMU.launch(EMU.kernel("emutest_lying_nosync"), Dim3.of(1), Dim3.of(32), 0, p));
         assertTrue(lie.getMessage().contains("registered NOSYNC"), lie.getMessage());
-        assertThrows(CudaException.class, () -> DEV.copyToHost(MemorySegment.ofArray(new float[2000]), dy, 8000));
-        DEV.free(dy);
-        assertThrows(CudaException.class, () -> DEV.free(dy));
+        assertThrows(CudaException.class, () -> EMU.copyToHost(MemorySegment.ofArray(new float[2000]), dy, 8000));
+        EMU.free(dy);
+        assertThrows(CudaException.class, () -> EMU.free(dy));
     }
 
     @Test void kernelParamsAreOneNativeBlockUpdatedInPlace() {

@@ -31,10 +31,8 @@ class PoolHeadKernelsTest extends EmuTestBase {
              DeviceTensor dWhole = up(whole); Slot out = Slot.of(outS, outS.rank() == 4 ? 1 : 0, 0)) {
             ref.run(whole.channelSlice(2, inS.c()), expect);
             run.run(dWhole.channelSlice(2, inS.c()), out.view());
-            try (Tensor got = out.view().download()) {
-                if (reduction == 0) Compare.exact(what, seed, expect, got);
-                else Compare.close(what, seed, reduction, expect, got);
-            }
+            if (reduction == 0) exact(what, seed, expect, out.view());
+            else close(what, seed, reduction, expect, out.view());
             out.assertOutsideUntouched(what);
         }
     }
@@ -83,7 +81,7 @@ class PoolHeadKernelsTest extends EmuTestBase {
                 Tensor x = nchw ? whole.channelSlice(4, 16) : whole;
                 op.reference(x, w, b, ref);
                 HEAD.linear(op, nchw ? dWhole.channelSlice(4, 16) : dWhole, dW, dB, out);
-                try (Tensor got = out.download()) { Compare.close("linear " + op, seed, k[0], ref, got); }
+                close("linear " + op, seed, k[0], ref, out);
             }
         }
     }
@@ -97,7 +95,7 @@ class PoolHeadKernelsTest extends EmuTestBase {
             try (Tensor x = random(s, r, -8f, 8f); Tensor ref = TestData.output(s); DeviceTensor dX = up(x); DeviceTensor out = poisoned(s)) {
                 op.reference(x, ref);
                 HEAD.softmax(op, dX, out);
-                try (Tensor got = out.download()) { Compare.close("softmax K=" + k[0], seed, k[0], ref, got); }
+                close("softmax K=" + k[0], seed, k[0], ref, out);
             }
         }
     }
