@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
             CK(cuMemsetD8(translate(p), (unsigned char)v, n));
         } else if (c == 'L') {
             std::string k = rd.str();
-            uint32_t d[8];
+            uint32_t d[7]; // grid xyz, block xyz, shared bytes
             for (auto& x : d) x = rd.get<uint32_t>();
             uint32_t nargs = rd.get<uint32_t>();
             std::vector<uint64_t> slots(nargs);

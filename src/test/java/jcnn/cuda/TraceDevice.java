@@ -15,7 +15,7 @@ import jcnn.tensor.Tensor;
  * A {@link Device} decorator that records every allocation, upload, memset and launch (with its
  * raw argument slots) plus the tests' reference outputs into a binary trace, which
  * native/gpucheck.cu replays on a real GPU from kernels.fatbin and checks against those references.
- * On with {@code -Djcnn.gputrace=FILE} (see README). Little-endian records, one letter each:
+ * On with {@code -Djcnn.gputrace=FILE} (native/gpucheck.sh trace). Little-endian records, one letter each:
  * M ptr bytes | F ptr | H dst bytes data | S dst value bytes | L name grid[3] block[3] shared nargs (type raw)* |
  * E what ptr batchStride n perImage atol rtol floats(reference).
  */
