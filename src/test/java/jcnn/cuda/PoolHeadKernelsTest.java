@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 class PoolHeadKernelsTest extends EmuTestBase {
     static final PoolLauncher POOL = new PoolLauncher(DEV);
     static final LinearLauncher HEAD = new LinearLauncher(DEV);
+    static final SoftmaxLauncher SOFTMAX = new SoftmaxLauncher(DEV);
 
-    @AfterAll static void closeLaunchers() { POOL.close(); HEAD.close(); }
+    @AfterAll static void closeLaunchers() { POOL.close(); HEAD.close(); SOFTMAX.close(); }
 
     interface Run { void run(DeviceTensor in, DeviceTensor out); }
     interface Ref { void run(Tensor in, Tensor out); }
@@ -94,7 +95,7 @@ class PoolHeadKernelsTest extends EmuTestBase {
             SplittableRandom r = new SplittableRandom(seed);
             try (Tensor x = random(s, r, -8f, 8f); Tensor ref = TestData.output(s); DeviceTensor dX = up(x); DeviceTensor out = poisoned(s)) {
                 op.reference(x, ref);
-                HEAD.softmax(op, dX, out);
+                SOFTMAX.softmax(op, dX, out);
                 close("softmax K=" + k[0], seed, k[0], ref, out);
             }
         }
