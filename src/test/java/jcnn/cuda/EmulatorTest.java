@@ -158,6 +158,17 @@ class EmulatorTest extends EmuTestBase {
         assertThrows(CudaException.class, () -> EMU.free(dy));
     }
 
+    @Test void missingLibraryIsNamed() {
+        String old = System.getProperty("jcnn.emu.lib");
+        try {
+            System.setProperty("jcnn.emu.lib", "/nonexistent/libjcnn_emu.so");
+            var e = assertThrows(CudaException.class, EmuDevice::locate);
+            assertEquals("-Djcnn.emu.lib=/nonexistent/libjcnn_emu.so: no such file", e.getMessage());
+        } finally {
+            if (old == null) System.clearProperty("jcnn.emu.lib"); else System.setProperty("jcnn.emu.lib", old);
+        }
+    }
+
     @Test void kernelParamsAreOneNativeBlockUpdatedInPlace() {
         KernelParams p = new KernelParams(arena, Type.PTR, Type.I32, Type.I64, Type.F32);
         MemorySegment argv = p.argv();
