@@ -7,7 +7,7 @@
 //         bias [Cout], scale/shift [Cin]; groups g for ShuffleNet v1 (g = 1 otherwise).
 // Threads: block 256 = 16x16 threads computes a 64 (oc) x 64 (pixel) tile, 4x4 outputs per thread:
 //          rows ty*4..ty*4+3, pixels tx, tx+16, tx+32, tx+48 (so a warp's stores are coalesced).
-//          K (= Cin/g) advances 16 at a time through shared tiles As[16][64] (W transposed) and
+//          K (= Cin/g) advances 16 at a time through shared tiles As[16][64+1] (W transposed) and
 //          Bs[16][64] (x), two barriers per step. Out-of-range rows/columns load as zero.
 //          grid = (ceil(OH*OW/64), ceil((Cout/g)/64), N*g); blockIdx.z = n*g + group.
 // Variants: conv_pointwise_f32_tile64 (the one kernel; stride is a parameter, 1 or 2).
@@ -23,7 +23,9 @@ __device__ __forceinline__ void pw_body(const T* __restrict__ x, i64 xs, const T
                                         const T* __restrict__ shift, const T* __restrict__ r, i64 rs,
                                         T* __restrict__ y, i64 ys, int Cin, int H, int W, int Cout,
                                         int OH, int OW, int s, int groups, int act) {
-    __shared__ float As[PW_BK][PW_BM];
+    // +1 column: the A tile is stored with k fastest across a half-warp (to read W rows coalesced),
+    // which without padding puts 16 stores in one bank
+    __shared__ float As[PW_BK][PW_BM + 1];
     __shared__ float Bs[PW_BK][PW_BN];
     const int tid = threadIdx.x, tx = tid & 15, ty = tid >> 4;
     const int n = blockIdx.z / groups, g = blockIdx.z - n * groups;
