@@ -186,7 +186,11 @@ static std::string run_block_threads(Kernel* k, void** args, const dim3& grid, c
         w.live = w.size == 32 ? 0xffffffffu : (1u << w.size) - 1;
     }
     cur = &b;
-    for (unsigned t = 0; t < T; t++) {
+    // threads start in index order on even blocks and in reverse on odd ones, so a missing barrier
+    // shows whichever direction the unsynchronised data flows
+    const bool reverse = (bidx.x + bidx.y + bidx.z) & 1u;
+    for (unsigned i = 0; i < T; i++) {
+        const unsigned t = reverse ? T - 1 - i : i;
         Worker* w = pool[t];
         w->tid = t;
         w->block = block;

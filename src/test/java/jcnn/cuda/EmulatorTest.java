@@ -105,6 +105,18 @@ class EmulatorTest extends EmuTestBase {
         EMU.launch(EMU.kernel("emutest_transpose"), Dim3.of((C + 31) / 32, (R + 31) / 32, 1), Dim3.of(32, 8, 1), 0, p);
         float[] y = download(dy, R * C);
         for (int r = 0; r < R; r++) for (int c = 0; c < C; c++) assertEquals(x[r * C + c], y[c * R + r], "y[" + c + "][" + r + "]");
+        // without the barrier threads read tile entries other threads have not written yet (new data
+        // each run, so what the tile held from the run before is wrong too)
+        boolean wrong = false;
+        for (int run = 1; run <= 5 && !wrong; run++) {
+            for (int i = 0; i < x.length; i++) x[i] = i + run * 10_000;
+            EMU.copyToDevice(dx, MemorySegment.ofArray(x), 4L * x.length);
+            p.i32(4, 0);
+            EMU.launch(EMU.kernel("emutest_transpose"), Dim3.of((C + 31) / 32, (R + 31) / 32, 1), Dim3.of(32, 8, 1), 0, p);
+            y = download(dy, R * C);
+            for (int r = 0; r < R && !wrong; r++) for (int c = 0; c < C; c++) wrong |= x[r * C + c] != y[c * R + r];
+        }
+        assertTrue(wrong, "transpose without __syncthreads was right 5 times: barriers are not being emulated");
         EMU.free(dx);
         EMU.free(dy);
     }
