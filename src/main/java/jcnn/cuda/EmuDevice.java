@@ -151,7 +151,12 @@ public final class EmuDevice implements Device {
     public void launch(Kernel k, Dim3 grid, Dim3 block, int sharedBytes, KernelParams params) {
         open();
         if (!(k.handle() instanceof MemorySegment h)) throw new IllegalArgumentException("kernel " + k.name() + " is not from an EmuDevice");
-        int rc = (int) call(Lib.LAUNCH, h, grid.x(), grid.y(), grid.z(), block.x(), block.y(), block.z(), sharedBytes, params.argv());
+        int rc;
+        try { // invokeExact: no boxing on the launch path
+            rc = (int) Lib.LAUNCH.invokeExact(h, grid.x(), grid.y(), grid.z(), block.x(), block.y(), block.z(), sharedBytes, params.argv());
+        } catch (Throwable t) {
+            throw new CudaException("emu_launch of " + k.name() + " failed", t);
+        }
         if (rc != 0) throw new CudaException("launch of " + k.name() + " grid " + grid + " block " + block + " failed: " + lastError());
     }
 
