@@ -34,6 +34,7 @@ public final class CpuPool implements AutoCloseable {
     private volatile int items;
     private volatile Throwable failure;
     private volatile boolean closed;
+    private Thread owner; // the thread inside run(), to refuse nested calls from the caller's share of the work
 
     /** A pool of {@code threads} threads in all (the caller counts as one). */
     public CpuPool(int threads) {
@@ -67,11 +68,20 @@ public final class CpuPool implements AutoCloseable {
     public synchronized void run(Task t, int n) {
         if (n <= 0) return;
         if (closed) throw new IllegalStateException("CpuPool is closed");
-        if (Thread.currentThread() instanceof Worker) throw new IllegalStateException("CpuPool: nested run from a pool task");
+        if (Thread.currentThread() instanceof Worker || owner == Thread.currentThread()) throw new IllegalStateException("CpuPool: nested run from a pool task");
         if (workers.length == 0 || n == 1) {
             for (int i = 0; i < n; i++) t.run(i, 0);
             return;
         }
+        owner = Thread.currentThread();
+        try {
+            runParallel(t, n);
+        } finally {
+            owner = null;
+        }
+    }
+
+    private void runParallel(Task t, int n) {
         long ep = (state.get() >>> 32) + 1;
         task = t;
         items = n;
