@@ -34,7 +34,7 @@ public final class CpuPool implements AutoCloseable {
     private volatile int items;
     private volatile Throwable failure;
     private volatile boolean closed;
-    private Thread owner; // the thread inside run(), to refuse nested calls from the caller's share of the work
+    private volatile Thread owner; // the thread inside run(), to refuse nested calls from the caller's share of the work
 
     /** A pool of {@code threads} threads in all (the caller counts as one). */
     public CpuPool(int threads) {
@@ -65,10 +65,15 @@ public final class CpuPool implements AutoCloseable {
     public int size() { return workers.length + 1; }
 
     /** Runs {@code t.run(i, worker)} for every i in [0, n) and waits; rethrows the first failure. */
-    public synchronized void run(Task t, int n) {
+    public void run(Task t, int n) {
+        // checked before taking the lock: a worker blocking on it would deadlock the run it belongs to
+        if (Thread.currentThread() instanceof Worker || owner == Thread.currentThread()) throw new IllegalStateException("CpuPool: nested run from a pool task");
+        synchronized (this) { runLocked(t, n); }
+    }
+
+    private void runLocked(Task t, int n) {
         if (n <= 0) return;
         if (closed) throw new IllegalStateException("CpuPool is closed");
-        if (Thread.currentThread() instanceof Worker || owner == Thread.currentThread()) throw new IllegalStateException("CpuPool: nested run from a pool task");
         if (workers.length == 0 || n == 1) {
             for (int i = 0; i < n; i++) t.run(i, 0);
             return;
