@@ -1,0 +1,134 @@
+package jcnn.cpu;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import jcnn.ops.Conv2d;
+import jcnn.tensor.Tensor;
+
+/**
+ * Direct conv for depthwise and small-group convs (MobileNet/ShuffleNet depthwise 3x3, ResNeXt's
+ * grouped 3x3 with 4..16 channels per group), NCHW.
+ *
+ * <p>Work: one item per (image, group). The item copies its group's input planes into per-worker
+ * scratch, zero-padded and split by stride phase: sub-plane r holds padded columns s*j + r, so the
+ * input of output column ox at tap kx is sub-plane kx%s at column ox + kx/s, a contiguous vector load
+ * for any stride (stride 2 becomes even/odd planes). The prologue is applied during that copy (padding
+ * stays zero). Then each output row is computed in vectors of 16 columns: acc += w * load for every
+ * (ic, ky, kx), epilogue fused into the store, masked at the row's end. Depthwise 3x3 hoists its nine
+ * broadcast weights out of the pixel loops.
+ */
+final class DirectConv extends CpuConv {
+    private static final VectorSpecies<Float> S = Vec.S;
+    private static final int L = Vec.L;
+
+    private final float[] w; // original [outC][cig][k][k]
+    private final int k, s, pd;
+    private int Hp, Wj, plane;
+    private float[][] bufs;
+
+    DirectConv(Conv2d op, Tensor weight, Tensor bias, Tensor inScale, Tensor inShift, CpuPool pool) {
+        super(op, weight, bias, inScale, inShift, pool);
+        w = weight.toArray();
+        k = op.kernel();
+        s = op.stride();
+        pd = op.pad();
+    }
+
+    @Override
+    void resize() {
+        Hp = (OH - 1) * s + k;
+        Wj = Vec.roundUp(OW, L) + (k - 1) / s + 1;
+        plane = Hp * Wj;
+        int size = cig * s * plane;
+        if (bufs == null || bufs.length != pool.size() || bufs[0].length < size) bufs = new float[pool.size()][size];
+    }
+
+    @Override int items() { return N * op.groups(); }
+
+    @Override
+    public void run(int item, int worker) {
+        int n = item / op.groups(), g = item % op.groups();
+        float[] buf = bufs[worker];
+        fill(n, g, buf);
+        if (k == 3 && cig == 1) depthwise3(n, g, buf);
+        else general(n, g, buf);
+    }
+
+    /** Zero-padded, stride-deinterleaved copy of the group's input planes, prologue applied. */
+    private void fill(int n, int g, float[] buf) {
+        Arrays.fill(buf, 0, cig * s * plane, 0f);
+        for (int ic = 0; ic < cig; ic++) {
+            int c = g * cig + ic;
+            long src = n * inBS + (long) c * HW;
+            float a = sc == null ? 1f : sc[c], b = sc == null ? 0f : sh[c];
+            int base = ic * s * plane;
+            for (int y = 0; y < Hp; y++) {
+                int iy = y - pd;
+                if (iy < 0 || iy >= H) continue;
+                long row = src + (long) iy * W;
+                if (s == 1) {
+                    int dst = base + y * Wj + pd, x = 0;
+                    if (sc == null) {
+                        for (; x <= W - L; x += L) Vec.load(inM, row + x).intoArray(buf, dst + x);
+                        for (; x < W; x++) buf[dst + x] = inM.getAtIndex(Vec.F, row + x);
+                    } else {
+                        for (; x <= W - L; x += L) Vec.load(inM, row + x).fma(a, b).max(0f).intoArray(buf, dst + x);
+                        for (; x < W; x++) buf[dst + x] = Math.max(0f, Math.fma(inM.getAtIndex(Vec.F, row + x), a, b));
+                    }
+                } else {
+                    for (int x = 0; x < W; x++) {
+                        int X = x + pd, j = X / s;
+                        if (j >= Wj) break;
+                        float v = inM.getAtIndex(Vec.F, row + x);
+                        if (sc != null) v = Math.max(0f, Math.fma(v, a, b));
+                        buf[base + (X % s) * plane + y * Wj + j] = v;
+                    }
+                }
+            }
+        }
+    }
+
+    private void depthwise3(int n, int c, float[] buf) {
+        int wb = c * 9;
+        FloatVector w0 = FloatVector.broadcast(S, w[wb]), w1 = FloatVector.broadcast(S, w[wb + 1]), w2 = FloatVector.broadcast(S, w[wb + 2]),
+            w3 = FloatVector.broadcast(S, w[wb + 3]), w4 = FloatVector.broadcast(S, w[wb + 4]), w5 = FloatVector.broadcast(S, w[wb + 5]),
+            w6 = FloatVector.broadcast(S, w[wb + 6]), w7 = FloatVector.broadcast(S, w[wb + 7]), w8 = FloatVector.broadcast(S, w[wb + 8]);
+        // tap kx reads sub-plane kx%s at column offset kx/s
+        int o0 = 0, o1 = (1 % s) * plane + 1 / s, o2 = (2 % s) * plane + 2 / s;
+        for (int oy = 0; oy < OH; oy++) {
+            int r0 = oy * s * Wj, r1 = r0 + Wj, r2 = r1 + Wj;
+            for (int x0 = 0; x0 < OW; x0 += L) {
+                FloatVector acc = FloatVector.fromArray(S, buf, r0 + x0 + o0).mul(w0);
+                acc = FloatVector.fromArray(S, buf, r0 + x0 + o1).fma(w1, acc);
+                acc = FloatVector.fromArray(S, buf, r0 + x0 + o2).fma(w2, acc);
+                acc = FloatVector.fromArray(S, buf, r1 + x0 + o0).fma(w3, acc);
+                acc = FloatVector.fromArray(S, buf, r1 + x0 + o1).fma(w4, acc);
+                acc = FloatVector.fromArray(S, buf, r1 + x0 + o2).fma(w5, acc);
+                acc = FloatVector.fromArray(S, buf, r2 + x0 + o0).fma(w6, acc);
+                acc = FloatVector.fromArray(S, buf, r2 + x0 + o1).fma(w7, acc);
+                acc = FloatVector.fromArray(S, buf, r2 + x0 + o2).fma(w8, acc);
+                emit(acc, n, c, oy * OW + x0, OW - x0);
+            }
+        }
+    }
+
+    private void general(int n, int g, float[] buf) {
+        int kk = k * k;
+        for (int r = 0; r < cog; r++) {
+            int oc = g * cog + r, wb = oc * cig * kk;
+            for (int oy = 0; oy < OH; oy++) {
+                for (int x0 = 0; x0 < OW; x0 += L) {
+                    FloatVector acc = FloatVector.zero(S);
+                    for (int ic = 0; ic < cig; ic++) {
+                        int pb = ic * s * plane + oy * s * Wj + x0, wi = wb + ic * kk;
+                        for (int ky = 0; ky < k; ky++, pb += Wj)
+                            for (int kx = 0; kx < k; kx++)
+                                acc = FloatVector.fromArray(S, buf, pb + (kx % s) * plane + kx / s).fma(FloatVector.broadcast(S, w[wi + ky * k + kx]), acc);
+                    }
+                    emit(acc, n, oc, oy * OW + x0, OW - x0);
+                }
+            }
+        }
+    }
+}
