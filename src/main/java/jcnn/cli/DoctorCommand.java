@@ -50,7 +50,9 @@ final class DoctorCommand {
 
     private static String kernelsLine() {
         boolean fatbin = DoctorCommand.class.getResource("/jcnn/cuda/kernels.fatbin") != null;
-        return fatbin ? "CUDA fatbin built (classpath /jcnn/cuda/kernels.fatbin)" : "CUDA fatbin not built (nvcc not found at build time?)";
+        boolean emu = DoctorCommand.class.getResource("/" + jcnn.cuda.EmuDevice.RESOURCE) != null;
+        return (fatbin ? "CUDA fatbin built (classpath /jcnn/cuda/kernels.fatbin)" : "CUDA fatbin not built: nvcc not found at build time")
+            + "; emulator " + (emu ? "present (" + jcnn.cuda.EmuDevice.RESOURCE + ")" : "not built (g++ missing at build time)");
     }
 
     /** Runs one small conv through the CPU path and compares it with the scalar reference. */
