@@ -51,11 +51,11 @@ final class CheckCommand {
             }
         } else {
             g = OnnxCli.build(what, size);
-            w = OnnxCli.weights(g, args.get("weights"));
+            w = NetSetup.weights(g, args.get("weights"));
             model = OnnxExporter.toBytes(g, w);
         }
         long t0 = System.nanoTime();
-        try (Tensor x = OnnxCli.input(g.inputShape()); Tensor ours = ReferenceExecutor.run(g, w, x)) {
+        try (Tensor x = NetSetup.input(g.inputShape()); Tensor ours = ReferenceExecutor.run(g, w, x)) {
             long t1 = System.nanoTime();
             Tensor ort;
             try {

@@ -1,20 +1,12 @@
 package jcnn.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 import jcnn.graph.Graph;
-import jcnn.graph.Weights;
-import jcnn.io.Safetensors;
 import jcnn.models.Zoo;
-import jcnn.tensor.Shape;
-import jcnn.tensor.Tensor;
 
 /**
  * What export and check share: their small option parser, a zoo network with its weights, and the
@@ -24,7 +16,6 @@ import jcnn.tensor.Tensor;
 final class OnnxCli {
     private OnnxCli() {}
 
-    static final long WEIGHT_SEED = 42;
 
     /** Positional arguments and --key value options; flags (no value) are listed in {@code flags}. */
     record Args(List<String> positional, Map<String, String> options) {
@@ -72,42 +63,5 @@ final class OnnxCli {
         } catch (IllegalArgumentException e) {
             throw new UserError("size " + s + " is not possible for " + spec.name() + ": " + e.getMessage());
         }
-    }
-
-    /** Weights from a safetensors file (checked against the graph), or deterministic synthetic ones. */
-    static Weights weights(Graph g, String file) {
-        if (file == null) return synthetic(g, WEIGHT_SEED);
-        Path p = Path.of(file);
-        if (!Files.isReadable(p)) throw new UserError("cannot read weights " + file + ": no such readable file");
-        try {
-            Weights w = Safetensors.load(p);
-            w.requireFor(g);
-            return w;
-        } catch (IOException | IllegalArgumentException e) {
-            throw new UserError("weights " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Fan-in scaled uniform weights, BN variances in [0.5, 1.5]: keeps logits of order 1 through deep nets. */
-    static Weights synthetic(Graph g, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        Weights w = new Weights();
-        for (var e : g.weightShapes().entrySet()) {
-            Shape s = e.getValue();
-            float[] v = new float[(int) s.size()];
-            boolean var = e.getKey().endsWith("running_var");
-            double scale = s.rank() >= 2 ? Math.sqrt(3.0 / (s.size() / s.dim(0))) : 0.5;
-            for (int i = 0; i < v.length; i++) v[i] = var ? (float) (0.5 + r.nextDouble()) : (float) ((2 * r.nextDouble() - 1) * scale);
-            w.put(e.getKey(), s, v);
-        }
-        return w;
-    }
-
-    /** A fixed input: a smooth deterministic pattern in [-1, 1]. */
-    static Tensor input(Shape s) {
-        Tensor t = Tensor.allocate(s);
-        long per = s.size() / s.n();
-        for (long i = 0; i < s.size(); i++) t.set(i, (float) Math.sin(0.37 * (i % per) + 0.11 * (i / per)));
-        return t;
     }
 }

@@ -42,7 +42,7 @@ class OnnxCliTest {
     void exportWithSafetensorsWeights() throws Exception {
         Graph g = OnnxCli.build("squeezenet1_1", 48);
         Path w = dir.resolve("w.safetensors");
-        Safetensors.save(OnnxCli.synthetic(g, 7), w);
+        Safetensors.save(jcnn.models.Init.init(g, 7), w);
         Path f = dir.resolve("sq.onnx");
         assertEquals(0, run("export", "squeezenet1_1", f.toString(), "--size", "48", "--weights", w.toString()).rc());
         assertEquals(0, run("check", "squeezenet1_1", "--size", "48", "--weights", w.toString()).rc());
