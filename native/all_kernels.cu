@@ -10,3 +10,4 @@
 #include "../kernels/linear.cu"
 #include "../kernels/pool.cu"
 #include "../kernels/softmax.cu"
+#include "../kernels/squeeze_excite.cu"

@@ -109,6 +109,7 @@ public final class InfoCommand {
             case AvgPool p -> "avgpool " + p.kernel() + "/" + p.stride() + (p.pad() > 0 ? " p" + p.pad() : "") + (p.ceil() ? " ceil" : "");
             case GlobalAvgPool p -> "global_avgpool";
             case Linear l -> "linear " + l.in() + "->" + l.out() + (l.bias() ? " +bias" : "");
+            case SqueezeExcite e -> "se " + e.channels() + "->" + e.reduced() + "->" + e.channels();
             default -> op.kind();
         };
     }

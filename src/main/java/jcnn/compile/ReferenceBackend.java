@@ -44,6 +44,11 @@ public final class ReferenceBackend implements Backend {
                 yield () -> l.reference(x, wt, b, out);
             }
             case Softmax s -> () -> s.reference(x, out);
+            case SqueezeExcite e -> {
+                Tensor w1 = w.tensor(n.weightKey("fc1.weight")), b1 = w.tensor(n.weightKey("fc1.bias"));
+                Tensor w2 = w.tensor(n.weightKey("fc2.weight")), b2 = w.tensor(n.weightKey("fc2.bias"));
+                yield () -> e.reference(x, w1, b1, w2, b2, out);
+            }
             case Slice s -> () -> s.reference(x, out);
             case Concat c -> () -> c.reference(in, out);
             case BatchNorm b -> throw new IllegalStateException("batchnorm " + n.name() + " survived the compile passes");

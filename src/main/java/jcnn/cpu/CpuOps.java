@@ -128,6 +128,12 @@ public final class CpuOps {
     }
 
     /** Max-subtracted softmax over the features of each image; sum in float64. */
+    /** y = x * sigmoid(fc2(relu(fc1(mean_hw(x))))) per channel; y may alias x. */
+    public static void squeezeExcite(jcnn.ops.SqueezeExcite op, Tensor x, Tensor w1, Tensor b1, Tensor w2, Tensor b2, Tensor y) {
+        op.checkArgs(x, w1, b1, w2, b2, y);
+        CpuSqueezeExcite.prepare(op, w1, b1, w2, b2).run(x, y);
+    }
+
     public static void softmax(Softmax op, Tensor x, Tensor y) {
         Check.notNull(op.kind(), "input", x);
         Check.shape(op.kind(), "output", y, op.outputShape(x.shape()));

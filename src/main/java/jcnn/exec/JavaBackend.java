@@ -35,6 +35,13 @@ public final class JavaBackend implements Backend {
             case GlobalAvgPool p -> SimpleSteps.globalAvgPool(x, out);
             case Linear l -> SimpleSteps.linear(l, x, w.tensor(n.weightKey("weight")), l.bias() ? w.tensor(n.weightKey("bias")) : null, out);
             case Softmax s -> SimpleSteps.softmax(x, out);
+            case SqueezeExcite e -> {
+                e.checkArgs(x, w.tensor(n.weightKey("fc1.weight")), w.tensor(n.weightKey("fc1.bias")),
+                    w.tensor(n.weightKey("fc2.weight")), w.tensor(n.weightKey("fc2.bias")), out);
+                var k = jcnn.cpu.CpuSqueezeExcite.prepare(e, w.tensor(n.weightKey("fc1.weight")), w.tensor(n.weightKey("fc1.bias")),
+                    w.tensor(n.weightKey("fc2.weight")), w.tensor(n.weightKey("fc2.bias")));
+                yield () -> k.run(x, out);
+            }
             case Slice s -> SimpleSteps.copy(x.channelSlice(s.start(), s.count()), out);
             case Concat c -> throw new IllegalStateException("concat " + n.name() + " is planned by Plan, not a backend");
             case BatchNorm b -> throw new IllegalStateException("batchnorm " + n.name() + " survived the compile passes");

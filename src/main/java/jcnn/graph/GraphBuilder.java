@@ -92,6 +92,8 @@ public final class GraphBuilder {
     public int avgPool(int x, int k, int s, int p, boolean ceil, boolean countPad) { return add(null, new AvgPool(k, s, p, ceil, countPad), x); }
     public int globalAvgPool(int x) { return add(null, new GlobalAvgPool(), x); }
     public int softmax(int x) { return add(null, new Softmax(), x); }
+    /** Squeeze-and-excitation with reduction 16 (weights NAME.fc1.*, NAME.fc2.*). */
+    public int se(String n, int x) { return add(n, SqueezeExcite.of(channels(x)), x); }
 
     /** The graph with {@code output} as its output. */
     public Graph build(int output) { return new Graph(name, input, nodes, output); }

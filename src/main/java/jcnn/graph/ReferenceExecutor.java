@@ -49,6 +49,8 @@ public final class ReferenceExecutor {
                     case GlobalAvgPool p -> p.reference(x, out);
                     case Linear l -> l.reference(x, w.tensor(n.weightKey("weight")), l.bias() ? w.tensor(n.weightKey("bias")) : null, out);
                     case Softmax s -> s.reference(x, out);
+                    case SqueezeExcite e -> e.reference(x, w.tensor(n.weightKey("fc1.weight")), w.tensor(n.weightKey("fc1.bias")),
+                        w.tensor(n.weightKey("fc2.weight")), w.tensor(n.weightKey("fc2.bias")), out);
                 }
             }
             return v;

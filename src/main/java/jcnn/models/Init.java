@@ -69,6 +69,14 @@ public final class Init {
                     small.put(n.weightKey("running_var"), rv);
                     m.batchNorm(n, b, gamma, beta, rm, rv);
                 }
+                case SqueezeExcite e -> {
+                    // the gate's pre-activation about unit variance: fc1 sees channel means of O(1) second moment
+                    stdOf.put(n.weightKey("fc1.weight"), Math.sqrt(2.0 / e.channels()));
+                    stdOf.put(n.weightKey("fc1.bias"), 0.01);
+                    stdOf.put(n.weightKey("fc2.weight"), Math.sqrt(2.0 / e.reduced()));
+                    stdOf.put(n.weightKey("fc2.bias"), 0.01);
+                    m.squeezeExcite(n);
+                }
                 case ChannelAffine a -> {
                     float[] scale = draw(seed, n.weightKey("scale"), m.channels(n.input(0)), (i, u) -> 0.8 + 0.4 * u);
                     float[] shift = draw(seed, n.weightKey("shift"), scale.length, (i, u) -> -0.1 + 0.2 * u);

@@ -75,6 +75,20 @@ final class Moments {
         set(n, om, ov);
     }
 
+    /**
+     * Squeeze-and-excitation: x times a gate g = sigmoid(z) drawn independently of x, z about unit
+     * Gaussian (fc1 and fc2 are He-scaled), so E[g] = 1/2 and E[g^2] ~ 0.293.
+     */
+    void squeezeExcite(Node n) {
+        double[] m = mean(n.input(0)), v = var(n.input(0));
+        double[] om = new double[m.length], ov = new double[m.length];
+        for (int i = 0; i < m.length; i++) {
+            om[i] = 0.5 * m[i];
+            ov[i] = Math.max(0.293 * (m[i] * m[i] + v[i]) - om[i] * om[i], 0);
+        }
+        set(n, om, ov);
+    }
+
     void affine(Node n, float[] scale, float[] shift) {
         double[] m = mean(n.input(0)), v = var(n.input(0));
         double[] om = new double[m.length], ov = new double[m.length];

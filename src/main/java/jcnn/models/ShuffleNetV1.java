@@ -14,7 +14,7 @@ import jcnn.tensor.Shape;
  * {@code conv1, bn1} (stem), {@code stage2.0.conv1/bn1} (grouped 1x1), {@code .conv2/bn2} (DW 3x3),
  * {@code .conv3/bn3} (grouped 1x1), {@code fc} (no bias). The channel shuffle sits between bn1's ReLU
  * and the DW conv, with the seed's (and PyTorch's) convention; {@code shuffle=false} drops it, the
- * paper's Table 3 ablation.
+ * paper's Table 3 ablation; {@code se=true} adds squeeze-and-excitation ({@code stage2.0.se.fc1/fc2}).
  */
 public final class ShuffleNetV1 {
     private ShuffleNetV1() {}
@@ -39,8 +39,14 @@ public final class ShuffleNetV1 {
      * @param groups  g of the grouped 1x1 convs
      * @param width   s of "ShuffleNet sx": every stage's channels scaled by s
      * @param shuffle the channel shuffle (false: the paper's ablation)
+     * @param se      a squeeze-and-excitation block (reduction 16) on every unit's output, the
+     *                paper's "ShuffleNet 2x (with SE)" row. The seed does not say where SE sits; on
+     *                the unit's output it gives the printed 527 MFLOPs at 2x g=3 (inside the
+     *                residual branch it would give 526.5)
      */
-    public record Config(int groups, double width, boolean shuffle, int classes) {
+    public record Config(int groups, double width, boolean shuffle, boolean se, int classes) {
+        public Config(int groups, double width, boolean shuffle, int classes) { this(groups, width, shuffle, false, classes); }
+
         public Config {
             stage2Channels(groups);
             if (!(width > 0) || classes < 1) throw new IllegalArgumentException("shufflenet_v1: bad width " + width);
@@ -104,6 +110,7 @@ public final class ShuffleNetV1 {
             int shortcut = b.add(name + ".shortcut", new AvgPool(3, 2, 1, false, true), x);
             merged = b.concat(shortcut, y);
         }
-        return act(b, name + ".relu", merged, Activation.RELU);
+        int y2 = act(b, name + ".relu", merged, Activation.RELU);
+        return cfg.se() ? b.se(name + ".se", y2) : y2;
     }
 }

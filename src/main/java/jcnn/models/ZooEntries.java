@@ -61,10 +61,10 @@ final class ZooEntries {
             opts("width", "1.0|0.35|0.5|0.75|1.3|1.4", "classes", IMAGENET),
             (n, o, in) -> MobileNetV2.build(n, new MobileNetV2.Config(o.number("width"), o.integer("classes")), in));
         // ShuffleNet v1: groups g and width s of the paper's Tables 1-3, shuffle off for its ablation
-        add("shufflenet_v1", "ShuffleNetV1", "ShuffleNet v1 (g, width, shuffle)", 224,
-            opts("g", "3|1|2|4|8", "width", "1.0|0.25|0.5|1.5|2.0", "shuffle", "true|false", "classes", IMAGENET),
+        add("shufflenet_v1", "ShuffleNetV1", "ShuffleNet v1 (g, width, shuffle, SE)", 224,
+            opts("g", "3|1|2|4|8", "width", "1.0|0.25|0.5|1.5|2.0", "shuffle", "true|false", "se", "false|true", "classes", IMAGENET),
             (n, o, in) -> ShuffleNetV1.build(n, new ShuffleNetV1.Config(o.integer("g"), o.number("width"),
-                o.flag("shuffle"), o.integer("classes")), in));
+                o.flag("shuffle"), o.flag("se"), o.integer("classes")), in));
         for (ShuffleNetV2.Width w : ShuffleNetV2.Width.values()) {
             String suffix = w.name().toLowerCase();
             add("shufflenet_v2_" + suffix, "ShuffleNetV2", "ShuffleNet V2 " + suffix.substring(1).replace('_', '.') + "x (torchvision)", 224,

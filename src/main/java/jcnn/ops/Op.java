@@ -12,7 +12,7 @@ import jcnn.tensor.Shape;
  */
 public sealed interface Op
     permits Conv2d, BatchNorm, ChannelAffine, Act, Add, Concat, Slice, ChannelShuffle,
-            MaxPool, AvgPool, GlobalAvgPool, Linear, Softmax {
+            MaxPool, AvgPool, GlobalAvgPool, Linear, Softmax, SqueezeExcite {
 
     /** Short name used in messages and tables, e.g. "conv2d". */
     String kind();

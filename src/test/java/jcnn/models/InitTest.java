@@ -55,7 +55,7 @@ class InitTest {
      * and not all zero, and the logits not all equal.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"densenet121", "resnext50_32x4d", "mobilenet_v2", "shufflenet_v2_x1_0", "squeezenet1_1"})
+    @ValueSource(strings = {"densenet121", "resnext50_32x4d", "mobilenet_v2", "shufflenet_v2_x1_0", "squeezenet1_1", "shufflenet_v1:g=3,width=2.0,se=true"})
     void activationsStaySane(String id) {
         Graph g = Zoo.build(id, 32);
         Weights w = Init.init(g, 1);

@@ -93,13 +93,13 @@ class SeedShuffleNetTest {
     }
 
     /**
-     * The comparison with MobileNet. Two rows cannot be built from the seed: "2x (with SE)" needs a
-     * squeeze-and-excitation op (sigmoid, channel scaling) jcnn does not have, and "0.5x (shallow, g=3)"
-     * is named but its depth is not given.
+     * The comparison with MobileNet. "2x (with SE)" is built with squeeze-and-excitation (reduction 16)
+     * on every unit's output; "0.5x (shallow, g=3)" cannot be: it is named but its depth is not given.
      */
     @Test
     void comparisonWithMobileNet() {
         matches("524", 1e6, Zoo.build("shufflenet_v1:g=3,width=2.0").macs(), "2x g=3");
+        matches("527", 1e6, Zoo.build("shufflenet_v1:g=3,width=2.0,se=true").macs(), "2x g=3 with SE");
         matches("292", 1e6, Zoo.build("shufflenet_v1:g=3,width=1.5").macs(), "1.5x g=3");
         near(140e6, 0.05, Zoo.build("shufflenet_v1:g=8").macs(), "1x g=8 (Table 1 prints 137 for it)");
         near(38e6, 0.10, Zoo.build("shufflenet_v1:g=4,width=0.5").macs(), "0.5x g=4");

@@ -118,6 +118,16 @@ public final class OnnxExporter {
                 node("Gemm", base, args, out, Attr.ofInt("transB", 1));
             }
             case Softmax s -> softmax(n, x, out);
+            case SqueezeExcite e -> {
+                // x * sigmoid(fc2(relu(fc1(mean_hw x)))), as torchvision's SqueezeExcitation exports
+                String p = tmp(base + "/pool"), h = tmp(base + "/fc1"), r = tmp(base + "/relu"), z = tmp(base + "/fc2"), gate = tmp(base + "/gate");
+                node("GlobalAveragePool", base + "/avgpool", List.of(x), p);
+                node("Conv", base + "/fc1", List.of(p, weight(n, "fc1.weight"), weight(n, "fc1.bias")), h, Attr.ofInts("kernel_shape", 1, 1));
+                node("Relu", base + "/relu", List.of(h), r);
+                node("Conv", base + "/fc2", List.of(r, weight(n, "fc2.weight"), weight(n, "fc2.bias")), z, Attr.ofInts("kernel_shape", 1, 1));
+                node("Sigmoid", base + "/sigmoid", List.of(z), gate);
+                node("Mul", base + "/scale", List.of(x, gate), out);
+            }
         }
     }
 

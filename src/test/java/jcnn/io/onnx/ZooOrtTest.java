@@ -43,6 +43,20 @@ class ZooOrtTest {
     @ValueSource(strings = {"densenet121", "resnext50_32x4d", "squeezenet1_1", "mobilenet_v1", "mobilenet_v2", "shufflenet_v1", "shufflenet_v2_x1_0"})
     void at64(String id) { check(id, 64); }
 
+    /** Squeeze-and-excitation (the seed's ShuffleNet 2x with SE row, at 0.5x here) against ORT; no re-import (Sigmoid, Mul). */
+    @org.junit.jupiter.api.Test
+    void squeezeExciteAgainstOrt() {
+        String id = "shufflenet_v1:g=3,width=0.5,se=true";
+        Graph g = Zoo.build(id, 64);
+        Weights w = NetData.randomWeights(g, 42);
+        try (Tensor x = NetData.randomInput(g.inputShape(), 7); Tensor ref = ReferenceExecutor.run(g, w, x)) {
+            Tensor ort = Ort.run(OnnxExporter.toBytes(g, w), x, 1);
+            NetData.Error e = NetData.error(ref, ort);
+            System.out.printf("onnx-check %-20s  64: ORT %s%n", id, e);
+            assertTrue(NetData.close(ref, ort, ExportOrtTest.RTOL, ExportOrtTest.ATOL), id + " vs ORT: " + e);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"squeezenet1_1", "mobilenet_v2", "shufflenet_v2_x1_0"})
     void at224(String id) { check(id, 224); }
