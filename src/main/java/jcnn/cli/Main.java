@@ -2,10 +2,12 @@ package jcnn.cli;
 
 import java.io.PrintStream;
 import java.util.Arrays;
+import jcnn.io.OneLine;
 
 /**
  * The command line: {@code bin/jcnn COMMAND ...}. Each command is a small class; this switch is the
- * whole dispatch. Errors a user can cause exit 2 with one line; {@code --verbose} adds the stack trace.
+ * whole dispatch. Errors a user can cause exit 2 with one line (control characters escaped); {@code --verbose}
+ * adds the stack trace.
  */
 public final class Main {
     private Main() {}
@@ -36,11 +38,17 @@ public final class Main {
                 default -> { err.println("jcnn: unknown command '" + cmd + "'\n" + USAGE); yield 2; }
             };
         } catch (UserError e) {
-            err.println("jcnn " + cmd + ": " + e.getMessage());
+            err.println(OneLine.of("jcnn " + cmd + ": " + e.getMessage()));
             if (verbose) e.printStackTrace(err);
             return 2;
         } catch (RuntimeException e) {
-            err.println("jcnn " + cmd + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            err.println(OneLine.of("jcnn " + cmd + ": " + e.getClass().getSimpleName() + ": " + e.getMessage()));
+            if (verbose) e.printStackTrace(err);
+            return 2;
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // sizes are checked before allocating, so this means the JVM's heap (-Xmx) is too small for the request
+            err.println(OneLine.of("jcnn " + cmd + ": " + e.getClass().getSimpleName() + ": " + e.getMessage()
+                + " (try a smaller --batch or --size, or a larger -Xmx)"));
             if (verbose) e.printStackTrace(err);
             return 2;
         }

@@ -7,6 +7,7 @@ import java.util.List;
 import jcnn.graph.Graph;
 import jcnn.graph.Node;
 import jcnn.ops.Concat;
+import jcnn.tensor.NativeMemory;
 import jcnn.tensor.Tensor;
 
 /**
@@ -39,7 +40,8 @@ public final class Plan implements AutoCloseable {
     /** Plans {@code g} (a compiled graph at its input shape) on {@code backend}. */
     public static Plan build(Graph g, Backend backend, NativeWeights w) {
         MemoryPlan mem = new MemoryPlan(g);
-        Arena arena = Arena.ofShared();
+        NativeMemory.requireFits(mem.peakBytes(), g.name() + " at input " + g.inputShape() + ": the activation arena");
+        Arena arena = NativeMemory.ofShared();
         try {
             MemorySegment seg = arena.allocate(Math.max(Tensor.ALIGN, mem.peakBytes()), Tensor.ALIGN);
             int n = g.nodes().size();

@@ -51,7 +51,11 @@ public final class Zoo {
 
         public Graph build() { return build(defaultSize()); }
         public Graph build(int size) { return build(Shape.nchw(1, 3, size, size)); }
-        public Graph build(Shape input) { return entry.builder().build(name(), options, input); }
+        public Graph build(Shape input) {
+            if (input == null) throw new NullPointerException(entry.id() + ": input shape is null");
+            if (input.rank() != 4) throw new IllegalArgumentException(entry.id() + ": input shape " + input + " is not NCHW");
+            return entry.builder().build(name(), options, input);
+        }
     }
 
     private static final Map<String, Entry> ENTRIES = new LinkedHashMap<>();

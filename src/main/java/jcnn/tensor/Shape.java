@@ -5,25 +5,34 @@ import java.util.Arrays;
 /**
  * An immutable tensor shape of rank 1 to 4. Activations are NCHW; weights use the same class
  * (a conv weight is {@code [Cout, Cin/groups, k, k]}, a linear weight {@code [out, in]}).
+ * Zero or negative dimensions, a rank outside 1..4 and more elements than a 64-bit byte count holds
+ * throw IllegalArgumentException naming the dimensions; null throws NullPointerException.
  */
 public final class Shape {
     private final int[] dims;
     private final long size;
 
     private Shape(int[] dims) {
+        if (dims == null) throw new NullPointerException("shape dimensions are null");
         if (dims.length < 1 || dims.length > 4) {
             throw new IllegalArgumentException("shape rank must be 1..4, got " + dims.length + ": " + Arrays.toString(dims));
         }
         long s = 1;
         for (int d : dims) {
             if (d <= 0) throw new IllegalArgumentException("shape dimensions must be positive: " + Arrays.toString(dims));
-            s = Math.multiplyExact(s, d);
+            if (s > Long.MAX_VALUE / Float.BYTES / d) { // so that every byte count of a float tensor fits a long
+                throw new IllegalArgumentException("shape " + Arrays.toString(dims) + " has too many elements for a 64-bit byte count");
+            }
+            s *= d;
         }
         this.dims = dims;
         this.size = s;
     }
 
-    public static Shape of(int... dims) { return new Shape(dims.clone()); }
+    public static Shape of(int... dims) {
+        if (dims == null) throw new NullPointerException("shape dimensions are null");
+        return new Shape(dims.clone());
+    }
 
     /** An NCHW activation shape. */
     public static Shape nchw(int n, int c, int h, int w) { return new Shape(new int[] {n, c, h, w}); }
@@ -47,6 +56,7 @@ public final class Shape {
 
     /** Throws IllegalArgumentException naming both shapes unless {@code other} equals this. */
     public void require(Shape other, String what) {
+        if (other == null) throw new NullPointerException(what + ": expected shape " + this + " but got null");
         if (!equals(other)) throw new IllegalArgumentException(what + ": expected shape " + this + " but got " + other);
     }
 

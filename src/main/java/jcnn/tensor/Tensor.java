@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.Objects;
 
 /**
  * A float32 tensor with a logical NCHW shape, backed by a {@link MemorySegment}.
@@ -12,7 +13,16 @@ import java.nio.FloatBuffer;
  * <p>Memory: a tensor made by {@link #allocate(Shape)} owns a shared {@link Arena} and frees it on
  * {@link #close()}; one made with {@link #allocate(Shape, Arena)} lives as long as that arena; views
  * ({@link #channelSlice}, {@link #wrap}) never own memory and closing them is a no-op. Native
- * allocations are 64-byte aligned. Using a tensor whose memory is freed throws IllegalStateException.
+ * allocations are 64-byte aligned, counted by {@link NativeMemory}; a tensor larger than the machine's
+ * memory is refused with IllegalArgumentException before anything is allocated.
+ *
+ * <p>Closed tensors: once its memory is freed (its own {@link #close()}, its arena's, or its parent's
+ * for a view), every method that touches the elements ({@code get}, {@code set}, {@code fill},
+ * {@code toArray}, {@code copyFrom}, {@code asFloatBuffer}, {@code segment}, {@code channelSlice},
+ * {@code reshape}, and being passed to {@code copyFrom} or a model's {@code run}) throws
+ * IllegalStateException naming the tensor. The shape accessors, {@link #isClosed()},
+ * {@link #toString()} and the idempotent {@link #close()} stay usable. Null arguments throw
+ * NullPointerException naming the argument.
  *
  * <p>Layout: within one image the C*H*W elements are contiguous (channel stride H*W, row stride W);
  * consecutive images are {@link #batchStride()} elements apart, which exceeds C*H*W for a channel
@@ -40,7 +50,8 @@ public final class Tensor implements AutoCloseable {
 
     /** Allocates a zeroed tensor that owns its memory; free it with {@link #close()}. */
     public static Tensor allocate(Shape shape) {
-        Arena a = Arena.ofShared();
+        NativeMemory.requireFits(bytes(Objects.requireNonNull(shape, "shape is null")), "tensor " + shape);
+        Arena a = NativeMemory.ofShared();
         try {
             return new Tensor(a.allocate(bytes(shape), ALIGN), shape, perImage(shape), a);
         } catch (RuntimeException | Error e) {
@@ -53,11 +64,15 @@ public final class Tensor implements AutoCloseable {
 
     /** Allocates a zeroed tensor in the given arena (freed with that arena). */
     public static Tensor allocate(Shape shape, Arena arena) {
+        NativeMemory.requireFits(bytes(Objects.requireNonNull(shape, "shape is null")), "tensor " + shape);
+        Objects.requireNonNull(arena, "arena is null");
         return new Tensor(arena.allocate(bytes(shape), ALIGN), shape, perImage(shape), null);
     }
 
     /** Zero-copy: a tensor over an existing segment (native or heap), which must hold the shape. */
     public static Tensor wrap(MemorySegment seg, Shape shape) {
+        Objects.requireNonNull(seg, "segment is null");
+        Objects.requireNonNull(shape, "shape is null");
         if (seg.byteSize() < bytes(shape)) {
             throw new IllegalArgumentException("segment of " + seg.byteSize() + " bytes is too small for shape " + shape
                 + " (" + bytes(shape) + " bytes)");
@@ -67,6 +82,8 @@ public final class Tensor implements AutoCloseable {
 
     /** Zero-copy: a tensor over a Java array (heap memory: fine for the CPU, not for native backends). */
     public static Tensor wrap(float[] data, Shape shape) {
+        Objects.requireNonNull(data, "array is null");
+        Objects.requireNonNull(shape, "shape is null");
         if (data.length != shape.size()) {
             throw new IllegalArgumentException("array of " + data.length + " floats does not fit shape " + shape);
         }
@@ -75,6 +92,8 @@ public final class Tensor implements AutoCloseable {
 
     /** Zero-copy for direct buffers and array-backed buffers; its position..limit must hold the shape. */
     public static Tensor wrap(FloatBuffer buf, Shape shape) {
+        Objects.requireNonNull(buf, "buffer is null");
+        Objects.requireNonNull(shape, "shape is null");
         if (buf.remaining() != shape.size()) {
             throw new IllegalArgumentException("buffer of " + buf.remaining() + " floats does not fit shape " + shape);
         }
@@ -89,6 +108,8 @@ public final class Tensor implements AutoCloseable {
 
     /** Copies a Java array into a new native tensor that owns its memory. */
     public static Tensor copyOf(float[] data, Shape shape) {
+        Objects.requireNonNull(data, "array is null");
+        Objects.requireNonNull(shape, "shape is null");
         if (data.length != shape.size()) {
             throw new IllegalArgumentException("array of " + data.length + " floats does not fit shape " + shape);
         }
@@ -110,7 +131,7 @@ public final class Tensor implements AutoCloseable {
     /** True when all elements are contiguous (no gaps between images). */
     public boolean isContiguous() { return shape.n() == 1 || batchStride == shape.size() / shape.n(); }
     /** The backing memory (zero-copy). For a view this starts at its first element and spans to its last. */
-    public MemorySegment segment() { return seg; }
+    public MemorySegment segment() { requireOpen(); return seg; }
     public boolean ownsMemory() { return owned != null; }
 
     /**
@@ -118,6 +139,7 @@ public final class Tensor implements AutoCloseable {
      * this tensor. The view shares this tensor's lifetime.
      */
     public Tensor channelSlice(int start, int count) {
+        requireOpen();
         if (shape.rank() != 4) throw new IllegalArgumentException("channelSlice needs an NCHW tensor, got " + shape);
         if (start < 0 || count <= 0 || start + count > shape.c()) {
             throw new IllegalArgumentException("channel slice [" + start + ", " + (start + count) + ") is outside "
@@ -132,6 +154,8 @@ public final class Tensor implements AutoCloseable {
 
     /** Zero-copy view with another shape of the same size; needs a contiguous tensor. */
     public Tensor reshape(Shape s) {
+        requireOpen();
+        Objects.requireNonNull(s, "shape is null");
         if (s.size() != shape.size()) throw new IllegalArgumentException("cannot reshape " + shape + " to " + s);
         if (!isContiguous()) throw new IllegalArgumentException("cannot reshape non-contiguous view " + shape);
         return new Tensor(seg, s, s.size() / s.dim(0), null);
@@ -142,13 +166,27 @@ public final class Tensor implements AutoCloseable {
         return n * batchStride + ((long) c * shape.h() + h) * shape.w() + w;
     }
 
-    public float get(long elementOffset) { return seg.getAtIndex(F32, elementOffset); }
-    public void set(long elementOffset, float v) { seg.setAtIndex(F32, elementOffset, v); }
+    public float get(long elementOffset) {
+        try {
+            return seg.getAtIndex(F32, elementOffset);
+        } catch (IllegalStateException e) { // the segment's scope is closed: say which tensor
+            throw closedError();
+        }
+    }
+
+    public void set(long elementOffset, float v) {
+        try {
+            seg.setAtIndex(F32, elementOffset, v);
+        } catch (IllegalStateException e) {
+            throw closedError();
+        }
+    }
     public float get(int n, int c, int h, int w) { return get(offset(n, c, h, w)); }
     public void set(int n, int c, int h, int w, float v) { set(offset(n, c, h, w), v); }
 
     /** Fills every element of this tensor (or view). */
     public Tensor fill(float v) {
+        requireOpen();
         long per = shape.size() / shape.n();
         for (int b = 0; b < shape.n(); b++) {
             if (v == 0f) seg.asSlice(b * batchStride * Float.BYTES, per * Float.BYTES).fill((byte) 0);
@@ -159,7 +197,9 @@ public final class Tensor implements AutoCloseable {
 
     /** Copies the elements out, in logical NCHW order. */
     public float[] toArray() {
-        float[] out = new float[Math.toIntExact(shape.size())];
+        requireOpen();
+        if (shape.size() > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("tensor " + shape + " is too large for one float[]");
+        float[] out = new float[(int) shape.size()];
         long per = shape.size() / shape.n();
         for (int b = 0; b < shape.n(); b++) {
             MemorySegment.copy(seg, F32, b * batchStride * Float.BYTES, out, (int) (b * per), (int) per);
@@ -169,6 +209,9 @@ public final class Tensor implements AutoCloseable {
 
     /** Copies {@code src} (same shape) into this tensor. */
     public void copyFrom(Tensor src) {
+        Objects.requireNonNull(src, "source tensor is null");
+        requireOpen();
+        src.requireOpen();
         shape.require(src.shape, "copyFrom");
         long per = shape.size() / shape.n();
         for (int b = 0; b < shape.n(); b++) {
@@ -177,6 +220,8 @@ public final class Tensor implements AutoCloseable {
     }
 
     public void copyFrom(float[] src) {
+        Objects.requireNonNull(src, "source array is null");
+        requireOpen();
         if (src.length != shape.size()) throw new IllegalArgumentException("array of " + src.length + " floats does not fit " + shape);
         long per = shape.size() / shape.n();
         for (int b = 0; b < shape.n(); b++) {
@@ -186,6 +231,7 @@ public final class Tensor implements AutoCloseable {
 
     /** Zero-copy FloatBuffer over a contiguous tensor (native order). */
     public FloatBuffer asFloatBuffer() {
+        requireOpen();
         if (!isContiguous()) throw new IllegalArgumentException("asFloatBuffer needs a contiguous tensor, got a view of " + shape);
         return seg.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
@@ -198,6 +244,15 @@ public final class Tensor implements AutoCloseable {
 
     /** True once the backing memory is no longer accessible. */
     public boolean isClosed() { return !seg.scope().isAlive(); }
+
+    /** Throws IllegalStateException naming this tensor when its memory is freed; allocates nothing while open. */
+    public void requireOpen() {
+        if (!seg.scope().isAlive()) throw closedError();
+    }
+
+    private IllegalStateException closedError() {
+        return new IllegalStateException("tensor " + shape + " is closed (its memory was freed)");
+    }
 
     @Override public String toString() { return "Tensor" + shape + (owned != null ? "" : " view"); }
 }

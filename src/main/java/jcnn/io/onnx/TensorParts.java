@@ -31,7 +31,12 @@ final class TensorParts {
         long n = 1;
         for (long x : d) {
             if (x < 0) throw new IllegalArgumentException("tensor " + name + " has a negative dimension " + Arrays.toString(d));
-            n = Math.multiplyExact(n, x);
+        }
+        for (long x : d) {
+            if (x == 0) { n = 0; break; }
+            // found by OnnxFuzzTest: dims whose product overflows a long (multiplyExact threw ArithmeticException)
+            if (n > (Integer.MAX_VALUE - 8) / x) throw new IllegalArgumentException("tensor " + name + " " + Arrays.toString(d) + " is too large");
+            n *= x;
         }
         if (n > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("tensor " + name + " is too large");
         int count = (int) n;
