@@ -31,7 +31,7 @@ import jcnn.tensor.Tensor;
  * throughput compile one model per thread. {@link #close()} waits for a run in progress; any call
  * after close throws IllegalStateException.
  */
-public final class CompiledModel implements AutoCloseable {
+public final class CompiledModel implements Model {
     private final Graph compiled;
     private final Backend backend;
     private final Arena weightArena = Arena.ofShared();
@@ -56,6 +56,8 @@ public final class CompiledModel implements AutoCloseable {
     /** The graph after the passes (at the original graph's input shape). */
     public Graph graph() { return compiled; }
     public Backend backend() { return backend; }
+    @Override public String backendName() { return backend.name(); }
+    @Override public long arenaBytes(int batch) { return plan(batch).arenaBytes(); }
 
     /** The output shape for a batch of {@code n}. */
     public Shape outputShape(int n) { return compiled.outputShape().withN(n); }
