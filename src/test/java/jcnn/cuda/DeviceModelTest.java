@@ -22,6 +22,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * jcnn.compile.ZooCompileTest: {@code |x - ref| <= 1e-4 * max|ref| + 1e-4 * |ref|} (float32
  * accumulation over 30-120 layers against float64 references). The model's device memory is
  * all freed on close.
+ *
+ * <p>CI time: the emulator runs a block's 256 threads as OS threads meeting at barriers, so the
+ * barrier-heavy kernels (grouped conv: one block per output channel; the pointwise GEMM's k-tiles)
+ * cost most. ResNeXt-50 (7552 grouped-conv blocks per image at 32x32) is by far the slowest, so it
+ * runs batch 2 only (both images checked; the batch stride path is the one batch 1 lacks); the
+ * other six run batch 1 and 2. At 32x32 the later stages are already 1x1 to 2x2, so a smaller input
+ * would not be cheaper.
  */
 class DeviceModelTest {
     static String[] nets() {
@@ -44,12 +51,13 @@ class DeviceModelTest {
              Tensor ref2 = ReferenceExecutor.run(g2, w, in2);
              DeviceModel m = DeviceModel.compile(g1, w, EMU)) {
             in1.copyFrom(java.util.Arrays.copyOf(in2.toArray(), (int) g1.inputShape().size()));
-            try (Tensor ref1 = firstImage(ref2); Tensor got1 = m.run(in1); Tensor got2 = m.run(in2)) {
-                compareLogits(id + " on emu, batch 1", seed, ref1, got1);
-                compareLogits(id + " on emu, batch 2", seed, ref2, got2);
+            boolean batch1 = !id.startsWith("resnext"); // see the class comment
+            if (batch1) {
+                try (Tensor ref1 = firstImage(ref2); Tensor got1 = m.run(in1)) { compareLogits(id + " on emu, batch 1", seed, ref1, got1); }
             }
-            assertFalse(m.plan(1).usesGraph(), "the emulator has no CUDA graphs");
-            assertTrue(m.plan(1).arenaBytes() < m.plan(1).memory().totalBytes());
+            try (Tensor got2 = m.run(in2)) { compareLogits(id + " on emu, batch 2", seed, ref2, got2); }
+            assertFalse(m.plan(2).usesGraph(), "the emulator has no CUDA graphs");
+            assertTrue(m.plan(2).arenaBytes() < m.plan(2).memory().totalBytes());
             assertTrue(EMU.liveAllocations() > before);
         }
         assertEquals(before, EMU.liveAllocations(), id + ": device allocations left after close");
