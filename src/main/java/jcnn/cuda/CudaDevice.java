@@ -1,7 +1,5 @@
 package jcnn.cuda;
 
-import static jcnn.cuda.CudaDevice.Jc.*;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.IdentityHashMap;
@@ -37,6 +35,8 @@ import jcuda.driver.JCudaDriver;
  * launches do not until {@link #synchronize()}.
  */
 public final class CudaDevice implements Device {
+    /** Address 0: {@code ZERO.withByteOffset(a)} is device address a (JCuda passes nativePointer + byteOffset). */
+    private static final CUdeviceptr ZERO = new CUdeviceptr();
     private final CudaDriverProbe.DeviceInfo info;
     private final int driverVersion;
     private final CUdevice device = new CUdevice();
@@ -272,12 +272,6 @@ public final class CudaDevice implements Device {
             JCudaDriver.cuGetErrorString(rc, s);
         } catch (Throwable ignored) { /* the code alone then */ }
         return "CUDA error " + rc + (s[0] != null ? " (" + s[0] + ")" : "");
-    }
-
-    /** Holders of JCuda objects built only once the driver is known to be there. */
-    static final class Jc {
-        static final CUdeviceptr ZERO = new CUdeviceptr();
-        private Jc() {}
     }
 
     /** A CUdeviceptr whose address Java can read (JCuda keeps it in a protected field). */
