@@ -20,5 +20,13 @@ cp -r "$root/target/classes" "$out/classes"
 cp -r "$root/target/test-classes" "$out/test-classes"
 mkdir -p "$out/lib"; cp "$root"/target/lib/*.jar "$out/lib/" 2>/dev/null || true
 cp "$root"/target/test-lib/*.jar "$out/lib/"
+# the device tool carries 64 MiB at most: no ONNX Runtime (75 MB; check is not run there), and of
+# JCuda's natives (26 MB) only the driver library, the one jcnn.cuda.CudaDevice loads
+rm -f "$out"/lib/onnxruntime-*.jar
+nat=$(ls "$out"/lib/jcuda-natives-*.jar)
+tmp=$(mktemp -d)
+(cd "$tmp" && "$JAVA_HOME/bin/jar" xf "$nat" 'lib/' && rm -f lib/libJNvPTXCompiler-* lib/libJNvrtc-* lib/libJCudaRuntime-* \
+  && "$JAVA_HOME/bin/jar" cf "$nat.slim" lib)
+mv "$nat.slim" "$nat"; rm -rf "$tmp"
 cp "$root/bench/gpu/run.sh" "$root/bench/gpu/torch_peer.py" "$out/"
 du -sh "$out"

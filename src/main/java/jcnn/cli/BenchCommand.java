@@ -10,14 +10,13 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import jcnn.compile.Backends;
-import jcnn.compile.CompiledModel;
+import jcnn.compile.Model;
 import jcnn.graph.Graph;
 import jcnn.models.Zoo;
 import jcnn.tensor.Tensor;
 
 /**
- * {@code bin/jcnn bench [--nets a,b] [--device cpu] [--batch N] [--size S] [--threads T]
+ * {@code bin/jcnn bench [--nets a,b] [--device cpu|emu|cuda] [--batch N] [--size S] [--threads T]
  * [--iters N] [--budget SECONDS] [--out DIR] [--json]}: batch-1 latency of every family's default
  * variant at 224x224 on the best device present. Per net: compile, warm up (at least 3 runs and
  * 1 s), then time runs (System.nanoTime around each run) until the per-net budget (default 20 s)
@@ -63,7 +62,7 @@ final class BenchCommand {
             Zoo.Spec spec = NetSetup.spec(net);
             Graph g = NetSetup.build(spec, batch, size);
             err.printf("jcnn bench: %s (%d/%d) batch %d %dx%d on %s...%n", spec.name(), rows.size() + 1, nets.size(), batch, size, size, device);
-            try (CompiledModel m = CompiledModel.compile(g, NetSetup.weights(g, null), Backends.cpu(threads));
+            try (Model m = DeviceOption.compile(device, g, NetSetup.weights(g, null), threads);
                  Tensor in = NetSetup.input(g.inputShape());
                  Tensor o = Tensor.allocate(m.outputShape(batch))) {
                 long w0 = System.nanoTime();
@@ -76,7 +75,7 @@ final class BenchCommand {
                     m.run(in, o);
                     ns[n++] = System.nanoTime() - s;
                 }
-                rows.add(new Row(spec.name(), g.params(), g.macs(), n, Latency.of(java.util.Arrays.copyOf(ns, n)), m.plan(batch).arenaBytes()));
+                rows.add(new Row(spec.name(), g.params(), g.macs(), n, Latency.of(java.util.Arrays.copyOf(ns, n)), m.arenaBytes(batch)));
             }
         }
 

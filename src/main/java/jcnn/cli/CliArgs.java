@@ -66,13 +66,6 @@ final class CliArgs {
         }
     }
 
-    /** The device option: cpu (the default) is the only one this command can use yet. */
-    String device() {
-        String d = str("--device", "cpu");
-        return switch (d) {
-            case "cpu" -> d;
-            case "emu", "cuda" -> throw new UserError("device " + d + " not available yet (only cpu)");
-            default -> throw new UserError("unknown device '" + d + "' (cpu, emu, cuda)");
-        };
-    }
+    /** The device option: cpu (the default), emu or cuda (see {@link DeviceOption}). */
+    String device() { return DeviceOption.parse(str("--device", "cpu")); }
 }

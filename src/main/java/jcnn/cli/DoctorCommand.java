@@ -30,6 +30,7 @@ final class DoctorCommand {
             out.printf("cuda          unavailable: %s%n", r.unavailable().get());
         }
         out.printf("kernels       %s%n", kernelsLine());
+        out.printf("device cuda   %s%n", CudaDriverProbe.diagnose());
         boolean cpuOk = cpuSmokeTest(out);
         out.printf("cpu backend   %s%n", cpuOk ? "ok" : "FAILED");
         return cpuOk ? 0 : 2;

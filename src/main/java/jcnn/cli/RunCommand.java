@@ -3,15 +3,14 @@ package jcnn.cli;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Set;
-import jcnn.compile.Backends;
-import jcnn.compile.CompiledModel;
+import jcnn.compile.Model;
 import jcnn.graph.Graph;
 import jcnn.graph.Weights;
 import jcnn.models.Zoo;
 import jcnn.tensor.Tensor;
 
 /**
- * {@code bin/jcnn run NET [--device cpu] [--batch N] [--size S] [--weights FILE] [--iters N]
+ * {@code bin/jcnn run NET [--device cpu|emu|cuda] [--batch N] [--size S] [--weights FILE] [--iters N]
  * [--warmup N] [--threads T] [--json]}: compiles one network, times {@code iters} runs after
  * {@code warmup} runs (System.nanoTime around each run), prints p50/p90/p99 latency, images/s and
  * the top-5 classes of image 0 for a fixed deterministic input.
@@ -37,7 +36,7 @@ final class RunCommand {
         Graph g = NetSetup.build(spec, batch, size);
         Weights w = NetSetup.weights(g, a.str("--weights", null));
         long start = System.nanoTime();
-        try (CompiledModel m = CompiledModel.compile(g, w, Backends.cpu(threads));
+        try (Model m = DeviceOption.compile(device, g, w, threads);
              Tensor in = NetSetup.input(g.inputShape());
              Tensor outT = Tensor.allocate(m.outputShape(batch))) {
             m.run(in, outT); // plans and warms up; its time estimates the rest
@@ -61,16 +60,16 @@ final class RunCommand {
             int[] top5 = NetSetup.topK(outT, 5);
             if (json) {
                 out.println(new JsonOut().obj()
-                    .kv("net", spec.name()).kv("device", device).kv("backend", m.backend().name()).kv("batch", batch).kv("size", size)
+                    .kv("net", spec.name()).kv("device", device).kv("backend", m.backendName()).kv("batch", batch).kv("size", size)
                     .kv("threads", threads).kv("weights", a.str("--weights", "jcnn.models.Init(seed=" + NetSetup.WEIGHT_SEED + ")"))
                     .kv("warmup", warmup).kv("iters", iters)
                     .kv("p50_ms", l.p50Ms()).kv("p90_ms", l.p90Ms()).kv("p99_ms", l.p99Ms())
                     .kv("min_ms", l.minMs()).kv("mean_ms", l.meanMs()).kv("max_ms", l.maxMs())
-                    .kv("images_per_s", l.imagesPerSecond(batch)).kv("arena_bytes", m.plan(batch).arenaBytes())
+                    .kv("images_per_s", l.imagesPerSecond(batch)).kv("arena_bytes", m.arenaBytes(batch))
                     .key("top5").array(top5).end());
             } else {
                 out.printf("%s  batch %d  %dx%d  %s (%s, %d threads)  %d runs after %d warm-up%n", spec.name(), batch, size, size,
-                    device, m.backend().name(), threads, iters, warmup);
+                    device, m.backendName(), threads, iters, warmup);
                 out.printf("latency  p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  (min %.3f, max %.3f)%n", l.p50Ms(), l.p90Ms(), l.p99Ms(), l.minMs(), l.maxMs());
                 out.printf("throughput  %.1f images/s%n", l.imagesPerSecond(batch));
                 out.printf("top5  %s%n", Arrays.toString(top5));

@@ -56,7 +56,7 @@ import jcnn.tensor.Tensor;
  * reference has them. Nothing is left behind: the next finite input gives its normal output.
  * Callers whose inputs may be non-finite must check them.
  */
-public final class CompiledModel implements AutoCloseable {
+public final class CompiledModel implements Model {
     private final Graph compiled;
     private final Backend backend;
     private final Arena weightArena = NativeMemory.ofShared();
@@ -85,6 +85,8 @@ public final class CompiledModel implements AutoCloseable {
     /** The graph after the passes (at the original graph's input shape). */
     public Graph graph() { requireOpen(); return compiled; }
     public Backend backend() { requireOpen(); return backend; }
+    @Override public String backendName() { return backend.name(); }
+    @Override public long arenaBytes(int batch) { return plan(batch).arenaBytes(); }
 
     /** The output shape for a batch of {@code n} (n >= 1). */
     public Shape outputShape(int n) {

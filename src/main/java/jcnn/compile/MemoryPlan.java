@@ -164,6 +164,23 @@ public final class MemoryPlan {
     /** For a concat node: whether input k's producer already wrote it into the concat's slot. */
     public boolean inPlace(int concatId, int k) { return inPlace[concatId][k]; }
 
+    /**
+     * Where value {@code id} (a node id or {@link Graph#INPUT}) lives, as a byte offset from the
+     * arena's start, its shape and its batch stride in elements: what a device executor needs to
+     * make the same view over device memory that {@link #tensor} makes over host memory.
+     */
+    public record Place(long byteOffset, Shape shape, long batchStride) {}
+
+    public Place place(int id) {
+        int x = v(id);
+        int b = buf[x];
+        Shape bs = bufShape.get(b);
+        Shape s = g.shapeOf(id);
+        if (s.rank() != 4) return new Place(offset[b], s, s.size() / s.n());
+        long hw = (long) bs.h() * bs.w();
+        return new Place(offset[b] + chOff[x] * hw * Float.BYTES, s, bs.size() / bs.n());
+    }
+
     /** The tensor of value {@code id} (a node id or {@link Graph#INPUT}) over an arena of {@link #peakBytes()}. */
     public Tensor tensor(java.lang.foreign.MemorySegment arena, int id) {
         int x = v(id);

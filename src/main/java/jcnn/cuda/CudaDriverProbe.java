@@ -86,6 +86,18 @@ public final class CudaDriverProbe {
         }
     }
 
+    /**
+     * One line for doctor and error messages: "ready: driver V, #0 NAME (sm_XY, M GiB)", or why the
+     * cuda device cannot be used (no driver, no device, kernels not built). Loads no JCuda class.
+     */
+    public static String diagnose() {
+        Result r = probe();
+        if (!r.available()) return "unavailable: " + r.unavailable().get();
+        String dev = "driver " + r.driverVersionString() + ", " + r.devices().get(0);
+        if (!Fatbin.available()) return "unusable: " + dev + ", but the CUDA kernels were not built (nvcc missing at build time)";
+        return "ready: " + dev + (r.devices().size() > 1 ? " (+" + (r.devices().size() - 1) + " more; device 0 is used)" : "");
+    }
+
     private static Result fail(String why) { return new Result(Optional.of(why), 0, List.of()); }
 
     private static MethodHandle fn(Linker l, SymbolLookup lib, String sym, FunctionDescriptor d) {

@@ -1,5 +1,6 @@
 package jcnn.cuda;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -39,6 +40,36 @@ public interface Device extends AutoCloseable {
 
     /** Waits for all launched work; reports an asynchronous error if one happened. */
     void synchronize();
+
+    /**
+     * Host memory for the executor's input and output staging, owned by {@code owner} (freed when it
+     * closes): page-locked (cuMemHostAlloc) on a GPU so copies run asynchronously at full speed,
+     * plain native memory on the emulator.
+     */
+    default MemorySegment hostAlloc(Arena owner, long bytes) { return owner.allocate(bytes, 64); }
+
+    /**
+     * A host-to-device copy with its pointers resolved once, issued many times without allocating
+     * (the executor's input copy). On a GPU it is asynchronous on the device's stream and
+     * {@code src} should come from {@link #hostAlloc}; {@link #synchronize()} waits for it.
+     */
+    default Runnable boundCopyToDevice(long dst, MemorySegment src, long bytes) { return () -> copyToDevice(dst, src, bytes); }
+
+    /** The device-to-host twin of {@link #boundCopyToDevice} (asynchronous on a GPU). */
+    default Runnable boundCopyToHost(MemorySegment dst, long src, long bytes) { return () -> copyToHost(dst, src, bytes); }
+
+    /**
+     * Records the launches {@code launches} makes into a replayable graph (CUDA graph capture of the
+     * device's stream), or returns null where the device has no graphs (the emulator, which then
+     * runs the launches directly each time).
+     */
+    default DeviceGraph capture(Runnable launches) { return null; }
+
+    /** A captured graph: {@link #launch()} replays every recorded launch with one call. */
+    interface DeviceGraph extends AutoCloseable {
+        void launch();
+        @Override void close();
+    }
 
     /** Frees what this device still holds. */
     @Override void close();

@@ -160,6 +160,9 @@ public final class EmuDevice implements Device {
         if (rc != 0) throw new CudaException("launch of " + k.name() + " grid " + grid + " block " + block + " failed: " + lastError());
     }
 
+    /** Device allocations not yet freed (tests: a closed model leaves none behind). */
+    public int liveAllocations() { return live.size(); }
+
     @Override public void synchronize() { open(); } // launches complete before emu_launch returns
 
     @Override
