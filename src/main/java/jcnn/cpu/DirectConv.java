@@ -16,7 +16,12 @@ import jcnn.tensor.Tensor;
  * for any stride (stride 2 becomes even/odd planes). The prologue is applied during that copy (padding
  * stays zero). Then each output row is computed in vectors of 16 columns: acc += w * load for every
  * (ic, ky, kx), epilogue fused into the store, masked at the row's end. Depthwise 3x3 hoists its nine
- * broadcast weights out of the pixel loops.
+ * broadcast weights out of the pixel loops. Stride 2 deinterleaves with two-vector shuffles. The
+ * padding of the scratch planes is zeroed once per shape ({@link #resize}); each run writes only the
+ * interior. A row's accumulators go to a per-worker heap row and {@link #emitRow} applies
+ * bias + residual + activation (no vector crosses a method boundary, so nothing is boxed).
+ *
+ * <p>Threads: items are claimed from the {@link CpuPool}; a worker owns its scratch planes and row.
  */
 final class DirectConv extends CpuConv {
     private static final VectorSpecies<Float> S = Vec.S;
@@ -25,7 +30,14 @@ final class DirectConv extends CpuConv {
     private final float[] w; // original [outC][cig][k][k]
     private final int k, s, pd;
     private int Hp, Wj, plane;
-    private float[][] bufs;
+    private float[][] bufs, rows;
+    private static final jdk.incubator.vector.VectorShuffle<Float> EVEN = shuffle(0), ODD = shuffle(1);
+
+    private static jdk.incubator.vector.VectorShuffle<Float> shuffle(int first) {
+        int[] ix = new int[L];
+        for (int i = 0; i < L; i++) ix[i] = 2 * i + first;
+        return jdk.incubator.vector.VectorShuffle.fromArray(S, ix, 0);
+    }
 
     DirectConv(Conv2d op, Tensor weight, Tensor bias, Tensor inScale, Tensor inShift, CpuPool pool) {
         super(op, weight, bias, inScale, inShift, pool);
@@ -42,6 +54,8 @@ final class DirectConv extends CpuConv {
         plane = Hp * Wj;
         int size = cig * s * plane;
         if (bufs == null || bufs.length != pool.size() || bufs[0].length < size) bufs = new float[pool.size()][size];
+        else for (float[] b : bufs) Arrays.fill(b, 0f); // the padding must be zero; runs write only the interior
+        rows = new float[pool.size()][Vec.roundUp(OW, L)];
     }
 
     @Override int items() { return N * op.groups(); }
@@ -51,13 +65,12 @@ final class DirectConv extends CpuConv {
         int n = item / op.groups(), g = item % op.groups();
         float[] buf = bufs[worker];
         fill(n, g, buf);
-        if (k == 3 && cig == 1) depthwise3(n, g, buf);
-        else general(n, g, buf);
+        if (k == 3 && cig == 1) depthwise3(n, g, buf, rows[worker]);
+        else general(n, g, buf, rows[worker]);
     }
 
     /** Zero-padded, stride-deinterleaved copy of the group's input planes, prologue applied. */
     private void fill(int n, int g, float[] buf) {
-        Arrays.fill(buf, 0, cig * s * plane, 0f);
         for (int ic = 0; ic < cig; ic++) {
             int c = g * cig + ic;
             long src = n * inBS + (long) c * HW;
@@ -77,7 +90,18 @@ final class DirectConv extends CpuConv {
                         for (; x < W; x++) buf[dst + x] = Math.max(0f, Math.fma(inM.getAtIndex(Vec.F, row + x), a, b));
                     }
                 } else {
-                    for (int x = 0; x < W; x++) {
+                    int x = 0;
+                    if (s == 2) { // even and odd input columns to their sub-planes, 2L at a time
+                        int se = base + (pd % 2) * plane + y * Wj + pd / 2, so = base + ((pd + 1) % 2) * plane + y * Wj + (pd + 1) / 2;
+                        int lim = Math.min(W - 2 * L, 2 * (Wj - L - (pd + 1) / 2));
+                        for (; x <= lim; x += 2 * L) {
+                            FloatVector v0 = Vec.load(inM, row + x), v1 = Vec.load(inM, row + x + L);
+                            if (sc != null) { v0 = v0.fma(a, b).max(0f); v1 = v1.fma(a, b).max(0f); }
+                            v0.rearrange(EVEN, v1).intoArray(buf, se + x / 2);
+                            v0.rearrange(ODD, v1).intoArray(buf, so + x / 2);
+                        }
+                    }
+                    for (; x < W; x++) {
                         int X = x + pd, j = X / s;
                         if (j >= Wj) break;
                         float v = inM.getAtIndex(Vec.F, row + x);
@@ -89,7 +113,7 @@ final class DirectConv extends CpuConv {
         }
     }
 
-    private void depthwise3(int n, int c, float[] buf) {
+    private void depthwise3(int n, int c, float[] buf, float[] rb) {
         int wb = c * 9;
         FloatVector w0 = FloatVector.broadcast(S, w[wb]), w1 = FloatVector.broadcast(S, w[wb + 1]), w2 = FloatVector.broadcast(S, w[wb + 2]),
             w3 = FloatVector.broadcast(S, w[wb + 3]), w4 = FloatVector.broadcast(S, w[wb + 4]), w5 = FloatVector.broadcast(S, w[wb + 5]),
@@ -108,12 +132,13 @@ final class DirectConv extends CpuConv {
                 acc = FloatVector.fromArray(S, buf, r2 + x0 + o0).fma(w6, acc);
                 acc = FloatVector.fromArray(S, buf, r2 + x0 + o1).fma(w7, acc);
                 acc = FloatVector.fromArray(S, buf, r2 + x0 + o2).fma(w8, acc);
-                emit(acc, n, c, oy * OW + x0, OW - x0);
+                acc.intoArray(rb, x0);
             }
+            emitRow(rb, 0, n, c, oy * OW, OW);
         }
     }
 
-    private void general(int n, int g, float[] buf) {
+    private void general(int n, int g, float[] buf, float[] rb) {
         int kk = k * k;
         for (int r = 0; r < cog; r++) {
             int oc = g * cog + r, wb = oc * cig * kk;
@@ -126,8 +151,9 @@ final class DirectConv extends CpuConv {
                             for (int kx = 0; kx < k; kx++)
                                 acc = FloatVector.fromArray(S, buf, pb + (kx % s) * plane + kx / s).fma(FloatVector.broadcast(S, w[wi + ky * k + kx]), acc);
                     }
-                    emit(acc, n, oc, oy * OW + x0, OW - x0);
+                    acc.intoArray(rb, x0);
                 }
+                emitRow(rb, 0, n, oc, oy * OW, OW);
             }
         }
     }
