@@ -130,10 +130,14 @@ public abstract sealed class CpuConv implements CpuPool.Task permits GemmConv, D
         long o = n * outBS + (long) oc * OHW + p;
         long r = resM == null ? -1 : n * resBS + (long) oc * OHW + p;
         int i = 0;
-        for (; i <= len - Vec.L; i += Vec.L) {
-            FloatVector v = FloatVector.fromArray(Vec.S, src, off + i).add(b);
-            if (r >= 0) v = v.add(Vec.load(resM, r + i));
-            Vec.store(v.max(lo).min(hi), outM, o + i);
+        // two loops, not one with "if residual" inside: a vector phi can defeat C2's scalar replacement
+        if (r < 0) {
+            for (; i <= len - Vec.L; i += Vec.L)
+                FloatVector.fromArray(Vec.S, src, off + i).add(b).max(lo).min(hi).intoMemorySegment(outM, (o + i) << 2, Vec.BO);
+        } else {
+            for (; i <= len - Vec.L; i += Vec.L)
+                FloatVector.fromArray(Vec.S, src, off + i).add(b).add(FloatVector.fromMemorySegment(Vec.S, resM, (r + i) << 2, Vec.BO))
+                    .max(lo).min(hi).intoMemorySegment(outM, (o + i) << 2, Vec.BO);
         }
         for (; i < len; i++) {
             float v = src[off + i] + b;

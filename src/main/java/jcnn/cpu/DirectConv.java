@@ -80,36 +80,54 @@ final class DirectConv extends CpuConv {
                 int iy = y - pd;
                 if (iy < 0 || iy >= H) continue;
                 long row = src + (long) iy * W;
-                if (s == 1) {
-                    int dst = base + y * Wj + pd, x = 0;
-                    if (sc == null) {
-                        for (; x <= W - L; x += L) Vec.load(inM, row + x).intoArray(buf, dst + x);
-                        for (; x < W; x++) buf[dst + x] = inM.getAtIndex(Vec.F, row + x);
-                    } else {
-                        for (; x <= W - L; x += L) Vec.load(inM, row + x).fma(a, b).max(0f).intoArray(buf, dst + x);
-                        for (; x < W; x++) buf[dst + x] = Math.max(0f, Math.fma(inM.getAtIndex(Vec.F, row + x), a, b));
-                    }
-                } else {
-                    int x = 0;
-                    if (s == 2) { // even and odd input columns to their sub-planes, 2L at a time
-                        int se = base + (pd % 2) * plane + y * Wj + pd / 2, so = base + ((pd + 1) % 2) * plane + y * Wj + (pd + 1) / 2;
-                        int lim = Math.min(W - 2 * L, 2 * (Wj - L - (pd + 1) / 2));
-                        for (; x <= lim; x += 2 * L) {
-                            FloatVector v0 = Vec.load(inM, row + x), v1 = Vec.load(inM, row + x + L);
-                            if (sc != null) { v0 = v0.fma(a, b).max(0f); v1 = v1.fma(a, b).max(0f); }
-                            v0.rearrange(EVEN, v1).intoArray(buf, se + x / 2);
-                            v0.rearrange(ODD, v1).intoArray(buf, so + x / 2);
-                        }
-                    }
-                    for (; x < W; x++) {
-                        int X = x + pd, j = X / s;
-                        if (j >= Wj) break;
-                        float v = inM.getAtIndex(Vec.F, row + x);
-                        if (sc != null) v = Math.max(0f, Math.fma(v, a, b));
-                        buf[base + (X % s) * plane + y * Wj + j] = v;
-                    }
-                }
+                if (s == 1) row1(row, buf, base + y * Wj + pd, a, b);
+                else if (s == 2) row2(row, buf, base, y, a, b);
+                else rowS(0, row, buf, base, y, a, b);
             }
+        }
+    }
+
+    /** Stride 1: one input row into its padded scratch row. */
+    private void row1(long row, float[] buf, int dst, float a, float b) {
+        int x = 0;
+        if (sc == null) {
+            for (; x <= W - L; x += L) FloatVector.fromMemorySegment(S, inM, (row + x) << 2, Vec.BO).intoArray(buf, dst + x);
+            for (; x < W; x++) buf[dst + x] = inM.getAtIndex(Vec.F, row + x);
+        } else {
+            for (; x <= W - L; x += L) FloatVector.fromMemorySegment(S, inM, (row + x) << 2, Vec.BO).fma(a, b).max(0f).intoArray(buf, dst + x);
+            for (; x < W; x++) buf[dst + x] = Math.max(0f, Math.fma(inM.getAtIndex(Vec.F, row + x), a, b));
+        }
+    }
+
+    /** Stride 2: even and odd input columns to their sub-planes, 2L at a time (two-vector shuffles). */
+    private void row2(long row, float[] buf, int base, int y, float a, float b) {
+        int se = base + (pd % 2) * plane + y * Wj + pd / 2, so = base + ((pd + 1) % 2) * plane + y * Wj + (pd + 1) / 2;
+        int lim = Math.min(W - 2 * L, 2 * (Wj - L - (pd + 1) / 2)), x = 0;
+        if (sc == null) {
+            for (; x <= lim; x += 2 * L) {
+                FloatVector v0 = FloatVector.fromMemorySegment(S, inM, (row + x) << 2, Vec.BO), v1 = FloatVector.fromMemorySegment(S, inM, (row + x + L) << 2, Vec.BO);
+                v0.rearrange(EVEN, v1).intoArray(buf, se + x / 2);
+                v0.rearrange(ODD, v1).intoArray(buf, so + x / 2);
+            }
+        } else {
+            for (; x <= lim; x += 2 * L) {
+                FloatVector v0 = FloatVector.fromMemorySegment(S, inM, (row + x) << 2, Vec.BO).fma(a, b).max(0f);
+                FloatVector v1 = FloatVector.fromMemorySegment(S, inM, (row + x + L) << 2, Vec.BO).fma(a, b).max(0f);
+                v0.rearrange(EVEN, v1).intoArray(buf, se + x / 2);
+                v0.rearrange(ODD, v1).intoArray(buf, so + x / 2);
+            }
+        }
+        rowS(Math.max(0, x), row, buf, base, y, a, b);
+    }
+
+    /** Any stride, scalar, from input column x0 on. */
+    private void rowS(int x0, long row, float[] buf, int base, int y, float a, float b) {
+        for (int x = x0; x < W; x++) {
+            int X = x + pd, j = X / s;
+            if (j >= Wj) break;
+            float v = inM.getAtIndex(Vec.F, row + x);
+            if (sc != null) v = Math.max(0f, Math.fma(v, a, b));
+            buf[base + (X % s) * plane + y * Wj + j] = v;
         }
     }
 

@@ -99,10 +99,10 @@ final class GemmConv extends CpuConv {
                 float a = sc == null ? 1f : sc[c], b = sc == null ? 0f : sh[c];
                 for (int j = 0; j < npad; j += L) {
                     int dst = (j / NR) * K * NR + ic * NR + (j % NR);
-                    if (j + L <= np) {
-                        FloatVector v = Vec.load(inM, src + j);
-                        if (sc != null) v = v.fma(a, b).max(0f);
-                        v.intoArray(pan, dst);
+                    if (j + L <= np && sc == null) {
+                        FloatVector.fromMemorySegment(S, inM, (src + j) << 2, Vec.BO).intoArray(pan, dst);
+                    } else if (j + L <= np) {
+                        FloatVector.fromMemorySegment(S, inM, (src + j) << 2, Vec.BO).fma(a, b).max(0f).intoArray(pan, dst);
                     } else {
                         for (int i = 0; i < L; i++) {
                             float v = 0f;

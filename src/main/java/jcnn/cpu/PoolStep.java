@@ -1,6 +1,6 @@
-package jcnn.exec;
+package jcnn.cpu;
 
-import static jcnn.exec.Gemm.F;
+import static jcnn.cpu.Vec.F;
 
 import java.lang.foreign.MemorySegment;
 import jcnn.compile.Step;

@@ -1,9 +1,9 @@
-package jcnn.exec;
+package jcnn.cpu;
 
-import static jcnn.exec.Gemm.F;
-import static jcnn.exec.Gemm.NO;
-import static jcnn.exec.Gemm.S;
-import static jcnn.exec.Gemm.V;
+import static jcnn.cpu.Vec.F;
+import static jcnn.cpu.Vec.BO;
+import static jcnn.cpu.Vec.S;
+import static jcnn.cpu.Vec.L;
 
 import java.lang.foreign.MemorySegment;
 import jcnn.ops.Activation;
@@ -18,11 +18,11 @@ final class Elementwise {
     static void affine(MemorySegment src, long so, MemorySegment dst, long d0, long len, float s, float t, Activation act) {
         boolean relu = act != Activation.NONE, six = act == Activation.RELU6;
         long i = 0;
-        for (; i + V <= len; i += V) {
-            FloatVector x = FloatVector.fromMemorySegment(S, src, (so + i) * 4, NO).fma(s, t);
+        for (; i + L <= len; i += L) {
+            FloatVector x = FloatVector.fromMemorySegment(S, src, (so + i) * 4, BO).fma(s, t);
             if (relu) x = x.lanewise(VectorOperators.MAX, 0f);
             if (six) x = x.lanewise(VectorOperators.MIN, 6f);
-            x.intoMemorySegment(dst, (d0 + i) * 4, NO);
+            x.intoMemorySegment(dst, (d0 + i) * 4, BO);
         }
         for (; i < len; i++) dst.setAtIndex(F, d0 + i, act.apply(src.getAtIndex(F, so + i) * s + t));
     }
@@ -31,11 +31,11 @@ final class Elementwise {
     static void add(MemorySegment a, long ao, MemorySegment b, long bo, MemorySegment dst, long d0, long len, Activation act) {
         boolean relu = act != Activation.NONE, six = act == Activation.RELU6;
         long i = 0;
-        for (; i + V <= len; i += V) {
-            FloatVector x = FloatVector.fromMemorySegment(S, a, (ao + i) * 4, NO).add(FloatVector.fromMemorySegment(S, b, (bo + i) * 4, NO));
+        for (; i + L <= len; i += L) {
+            FloatVector x = FloatVector.fromMemorySegment(S, a, (ao + i) * 4, BO).add(FloatVector.fromMemorySegment(S, b, (bo + i) * 4, BO));
             if (relu) x = x.lanewise(VectorOperators.MAX, 0f);
             if (six) x = x.lanewise(VectorOperators.MIN, 6f);
-            x.intoMemorySegment(dst, (d0 + i) * 4, NO);
+            x.intoMemorySegment(dst, (d0 + i) * 4, BO);
         }
         for (; i < len; i++) dst.setAtIndex(F, d0 + i, act.apply(a.getAtIndex(F, ao + i) + b.getAtIndex(F, bo + i)));
     }
@@ -44,8 +44,8 @@ final class Elementwise {
     static float dot(MemorySegment a, long ao, MemorySegment b, long bo, int len) {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
-        for (; i + V <= len; i += V) {
-            acc = FloatVector.fromMemorySegment(S, a, (ao + i) * 4, NO).fma(FloatVector.fromMemorySegment(S, b, (bo + i) * 4, NO), acc);
+        for (; i + L <= len; i += L) {
+            acc = FloatVector.fromMemorySegment(S, a, (ao + i) * 4, BO).fma(FloatVector.fromMemorySegment(S, b, (bo + i) * 4, BO), acc);
         }
         float s = acc.reduceLanes(VectorOperators.ADD);
         for (; i < len; i++) s += a.getAtIndex(F, ao + i) * b.getAtIndex(F, bo + i);
