@@ -126,7 +126,9 @@ public abstract sealed class CpuConv implements CpuPool.Task permits GemmConv, D
      * handed to a method C2 does not inline would be boxed on the heap, so no kernel method takes a vector.
      */
     final void emitRow(float[] src, int off, int n, int oc, int p, int len) {
-        float b = bias[oc];
+        // fields into locals: C2 cannot hoist field loads (nor the segments' checks) across raw memory stores
+        final MemorySegment outM = this.outM, resM = this.resM;
+        final float lo = this.lo, hi = this.hi, b = bias[oc];
         long o = n * outBS + (long) oc * OHW + p;
         long r = resM == null ? -1 : n * resBS + (long) oc * OHW + p;
         int i = 0;
@@ -139,10 +141,14 @@ public abstract sealed class CpuConv implements CpuPool.Task permits GemmConv, D
                 FloatVector.fromArray(Vec.S, src, off + i).add(b).add(FloatVector.fromMemorySegment(Vec.S, resM, (r + i) << 2, Vec.BO))
                     .max(lo).min(hi).intoMemorySegment(outM, (o + i) << 2, Vec.BO);
         }
-        for (; i < len; i++) {
-            float v = src[off + i] + b;
-            if (r >= 0) v += resM.getAtIndex(Vec.F, r + i);
-            outM.setAtIndex(Vec.F, o + i, Math.min(Math.max(v, lo), hi));
+        if (i < len) { // the row's tail: one masked vector (scalar segment accesses cost more)
+            var m = Vec.S.indexInRange(i, len);
+            if (r < 0) {
+                FloatVector.fromArray(Vec.S, src, off + i, m).add(b).max(lo).min(hi).intoMemorySegment(outM, (o + i) << 2, Vec.BO, m);
+            } else {
+                FloatVector.fromArray(Vec.S, src, off + i, m).add(b).add(FloatVector.fromMemorySegment(Vec.S, resM, (r + i) << 2, Vec.BO, m))
+                    .max(lo).min(hi).intoMemorySegment(outM, (o + i) << 2, Vec.BO, m);
+            }
         }
     }
 }

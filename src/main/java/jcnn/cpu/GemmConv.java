@@ -90,6 +90,8 @@ final class GemmConv extends CpuConv {
 
     /** Fills the B tile [strip][K][NR] for pixels [p0, p0+np) of image n, group g; zeros up to npad. */
     private void pack(int n, int g, int p0, int np, int npad, float[] pan) {
+        final java.lang.foreign.MemorySegment inM = this.inM;
+        final float[] sc = this.sc, sh = this.sh;
         long ib = n * inBS;
         int k = op.kernel(), s = op.stride(), pd = op.pad();
         if (k == 1 && s == 1 && pd == 0) {
