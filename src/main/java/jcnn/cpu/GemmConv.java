@@ -119,6 +119,10 @@ final class GemmConv extends CpuConv {
             }
             return;
         }
+        if (s == 1) {
+            im2colStride1(ib, g, p0, np, npad, pan);
+            return;
+        }
         int kk = 0;
         for (int ic = 0; ic < cig; ic++) {
             int c = g * cig + ic;
@@ -138,6 +142,60 @@ final class GemmConv extends CpuConv {
                             if (++ox == OW) { ox = 0; oy++; }
                         }
                         pan[(j / NR) * K * NR + kk * NR + (j % NR)] = v;
+                    }
+                }
+        }
+    }
+
+    /**
+     * im2col for stride 1 (DenseNet's and SqueezeNet's 3x3): each row (ic, ky, kx) is filled in chunks
+     * of at most 16 pixels that stay within one output row and one strip; a chunk wholly inside the
+     * input is one vector load and store, an edge chunk is scalar with zeros outside the input. The
+     * prologue, if any, is applied to the loaded values (padding stays zero).
+     */
+    private void im2colStride1(long ib, int g, int p0, int np, int npad, float[] pan) {
+        final java.lang.foreign.MemorySegment inM = this.inM;
+        final float[] sc = this.sc, sh = this.sh;
+        final int k = op.kernel(), pd = op.pad(), W = this.W, H = this.H, OW = this.OW, K = this.K;
+        int kk = 0;
+        for (int ic = 0; ic < cig; ic++) {
+            int c = g * cig + ic;
+            long cb = ib + (long) c * HW;
+            float a = sc == null ? 1f : sc[c], b = sc == null ? 0f : sh[c];
+            for (int ky = 0; ky < k; ky++)
+                for (int kx = 0; kx < k; kx++, kk++) {
+                    int oy = p0 / OW, ox = p0 % OW;
+                    for (int j = 0; j < npad; ) {
+                        int jr = j % NR, d = (j / NR) * K * NR + kk * NR + jr;
+                        int m = Math.min(Math.min(L, NR - jr), Math.min(OW - ox, Math.max(np - j, 0)));
+                        int iy = oy - pd + ky, ix0 = ox + kx - pd;
+                        if (m == 0) { // past the tile's last pixel: zeros up to the strip's end
+                            m = NR - jr;
+                            java.util.Arrays.fill(pan, d, d + m, 0f);
+                            j += m;
+                            continue;
+                        }
+                        int lo = Math.max(0, -ix0), hi = Math.min(m, W - ix0);
+                        if (iy < 0 || iy >= H || hi <= lo) {
+                            java.util.Arrays.fill(pan, d, d + m, 0f);
+                        } else if (m == L && lo == 0 && hi == L) { // the common case: one whole vector inside the input
+                            long at = (cb + (long) iy * W + ix0) << 2;
+                            if (sc == null) FloatVector.fromMemorySegment(S, inM, at, Vec.BO).intoArray(pan, d);
+                            else FloatVector.fromMemorySegment(S, inM, at, Vec.BO).fma(a, b).max(0f).intoArray(pan, d);
+                        } else { // an edge: scalar (no masks: variable masks are not always scalar-replaced)
+                            long at = cb + (long) iy * W + ix0;
+                            for (int t = 0; t < m; t++) {
+                                float v = 0f;
+                                if (t >= lo && t < hi) {
+                                    v = inM.getAtIndex(Vec.F, at + t);
+                                    if (sc != null) v = Math.max(0f, Math.fma(v, a, b));
+                                }
+                                pan[d + t] = v;
+                            }
+                        }
+                        j += m;
+                        ox += m;
+                        if (ox == OW) { ox = 0; oy++; }
                     }
                 }
         }
