@@ -39,9 +39,7 @@ final class BenchCommand {
         String device = a.device();
         int batch = a.integer("--batch", 1, 1);
         int size = a.integer("--size", 224, 1);
-        int threads = a.integer("--threads", 1, 1);
-        if (threads > 1) err.println("jcnn: the CPU backend is single-threaded so far; --threads " + threads + " runs on 1 thread");
-        threads = 1;
+        int threads = a.integer("--threads", jcnn.compile.Backends.defaultThreads(), 1);
         int fixedIters = a.integer("--iters", 0, 1);
         double budgetS = a.number("--budget", 20);
         Path dir = Path.of(a.str("--out", "bench/results"));

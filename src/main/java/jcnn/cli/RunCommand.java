@@ -28,9 +28,7 @@ final class RunCommand {
         int size = a.integer("--size", spec.defaultSize(), 1);
         int iters = a.integer("--iters", 20, 1);
         int warmup = a.integer("--warmup", 3, 0);
-        int threads = a.integer("--threads", 1, 1);
-        if (threads > 1) err.println("jcnn: the CPU backend is single-threaded so far; --threads " + threads + " runs on 1 thread");
-        threads = 1;
+        int threads = a.integer("--threads", jcnn.compile.Backends.defaultThreads(), 1);
         boolean json = a.flag("--json");
 
         Graph g = NetSetup.build(spec, batch, size);

@@ -4,14 +4,14 @@ package jcnn.compile;
 public final class Backends {
     private Backends() {}
 
-    /** The CPU backend. */
-    public static Backend cpu() { return jcnn.exec.JavaBackend.INSTANCE; }
+    /** The CPU backend on {@link #defaultThreads()} threads. */
+    public static Backend cpu() { return cpu(defaultThreads()); }
 
-    /** The CPU backend with a number of worker threads. */
-    public static Backend cpu(int threads) { return cpu(); }
+    /** The CPU backend on {@code threads} threads in all (the calling thread counts as one). */
+    public static Backend cpu(int threads) { return jcnn.cpu.CpuBackend.of(threads); }
 
-    /** Threads the CPU backend uses by default: the cores available. */
-    public static int defaultThreads() { return Runtime.getRuntime().availableProcessors(); }
+    /** Threads the CPU backend uses by default: {@code -Djcnn.cpu.threads=N}, else the cores available. */
+    public static int defaultThreads() { return Integer.getInteger("jcnn.cpu.threads", Runtime.getRuntime().availableProcessors()); }
 
     public static Backend reference() { return ReferenceBackend.INSTANCE; }
 }

@@ -36,6 +36,7 @@ public abstract sealed class CpuConv implements CpuPool.Task permits GemmConv, D
     final float[] bias;          // zeros when the op has no bias
     final float[] sc, sh;        // input prologue, null when off
     final int cig, cog;
+    final float lo, hi;          // the activation as a clamp: [-inf, inf], [0, inf] or [0, 6]
 
     // per-run state, read by the workers
     MemorySegment inM, outM, resM;
@@ -55,6 +56,8 @@ public abstract sealed class CpuConv implements CpuPool.Task permits GemmConv, D
         this.sh = op.inputBnRelu() ? Vec.array(inShift) : null;
         this.cig = op.inC() / op.groups();
         this.cog = op.outC() / op.groups();
+        this.lo = op.act() == jcnn.ops.Activation.NONE ? Float.NEGATIVE_INFINITY : 0f;
+        this.hi = op.act() == jcnn.ops.Activation.RELU6 ? 6f : Float.POSITIVE_INFINITY;
     }
 
     /** Prepares {@code op} on the common pool; bias/inScale/inShift may be null when the op does not use them. */
@@ -117,18 +120,35 @@ public abstract sealed class CpuConv implements CpuPool.Task permits GemmConv, D
 
     abstract int items();
 
-    /** Epilogue: act(v + bias[oc] + residual) stored at output (n, oc, pixel p); {@code rem} lanes valid. */
-    final void emit(FloatVector v, int n, int oc, int p, int rem) {
-        if (rem <= 0) return;
-        v = v.add(bias[oc]);
+    /**
+     * Epilogue from a heap row: out[n][oc][p + i] = act(src[off + i] + bias[oc] + residual) for i < len.
+     * The kernels store their accumulators into small per-worker heap tiles and call this: a vector
+     * handed to a method C2 does not inline would be boxed on the heap, so no kernel method takes a vector.
+     */
+    final void emitRow(float[] src, int off, int n, int oc, int p, int len) {
+        // fields into locals: C2 cannot hoist field loads (nor the segments' checks) across raw memory stores
+        final MemorySegment outM = this.outM, resM = this.resM;
+        final float lo = this.lo, hi = this.hi, b = bias[oc];
         long o = n * outBS + (long) oc * OHW + p;
-        if (rem >= Vec.L) {
-            if (resM != null) v = v.add(Vec.load(resM, n * resBS + (long) oc * OHW + p));
-            Vec.store(Vec.act(v, op.act()), outM, o);
+        long r = resM == null ? -1 : n * resBS + (long) oc * OHW + p;
+        int i = 0;
+        // two loops, not one with "if residual" inside: a vector phi can defeat C2's scalar replacement
+        if (r < 0) {
+            for (; i <= len - Vec.L; i += Vec.L)
+                FloatVector.fromArray(Vec.S, src, off + i).add(b).max(lo).min(hi).intoMemorySegment(outM, (o + i) << 2, Vec.BO);
         } else {
-            var k = Vec.S.indexInRange(0, rem);
-            if (resM != null) v = v.add(Vec.load(resM, n * resBS + (long) oc * OHW + p, k));
-            Vec.store(Vec.act(v, op.act()), outM, o, k);
+            for (; i <= len - Vec.L; i += Vec.L)
+                FloatVector.fromArray(Vec.S, src, off + i).add(b).add(FloatVector.fromMemorySegment(Vec.S, resM, (r + i) << 2, Vec.BO))
+                    .max(lo).min(hi).intoMemorySegment(outM, (o + i) << 2, Vec.BO);
+        }
+        if (i < len) { // the row's tail: one masked vector (scalar segment accesses cost more)
+            var m = Vec.S.indexInRange(i, len);
+            if (r < 0) {
+                FloatVector.fromArray(Vec.S, src, off + i, m).add(b).max(lo).min(hi).intoMemorySegment(outM, (o + i) << 2, Vec.BO, m);
+            } else {
+                FloatVector.fromArray(Vec.S, src, off + i, m).add(b).add(FloatVector.fromMemorySegment(Vec.S, resM, (r + i) << 2, Vec.BO, m))
+                    .max(lo).min(hi).intoMemorySegment(outM, (o + i) << 2, Vec.BO, m);
+            }
         }
     }
 }

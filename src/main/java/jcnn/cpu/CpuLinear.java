@@ -2,7 +2,6 @@ package jcnn.cpu;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import jcnn.ops.Check;
 import jcnn.ops.Linear;
@@ -78,7 +77,7 @@ public final class CpuLinear implements CpuPool.Task {
                     a3 = FloatVector.fromArray(S, w, wr + i + 3 * L).fma(Vec.load(x, xb + i + 3 * L), a3);
                 }
                 for (; i <= in - L; i += L) a0 = FloatVector.fromArray(S, w, wr + i).fma(Vec.load(x, xb + i), a0);
-                float acc = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD) + b[o];
+                float acc = Vec.sum(a0.add(a1).add(a2.add(a3))) + b[o];
                 for (; i < in; i++) acc = Math.fma(w[wr + i], x.getAtIndex(Vec.F, xb + i), acc);
                 y.setAtIndex(Vec.F, n * yBS + o, acc);
             }

@@ -50,8 +50,9 @@ final class CpuPooling implements CpuPool.Task {
 
     private void global(long ib, long ob) {
         int hw = H * W, i = 0;
-        double sum = 0;
-        for (; i <= hw - Vec.L; i += Vec.L) sum += Vec.load(in, ib + i).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        jdk.incubator.vector.FloatVector acc = jdk.incubator.vector.FloatVector.zero(Vec.S);
+        for (; i <= hw - Vec.L; i += Vec.L) acc = acc.add(Vec.load(in, ib + i));
+        double sum = Vec.sum(acc);
         for (; i < hw; i++) sum += in.getAtIndex(Vec.F, ib + i);
         out.setAtIndex(Vec.F, ob, (float) (sum / hw));
     }

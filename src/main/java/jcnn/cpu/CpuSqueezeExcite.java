@@ -2,7 +2,6 @@ package jcnn.cpu;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jcnn.ops.SqueezeExcite;
 import jcnn.tensor.Tensor;
 
@@ -59,7 +58,7 @@ public final class CpuSqueezeExcite {
         FloatVector acc = FloatVector.zero(Vec.S);
         int i = 0;
         for (; i <= len - Vec.L; i += Vec.L) acc = acc.add(Vec.load(m, at + i));
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = Vec.sum(acc);
         for (; i < len; i++) s += m.getAtIndex(Vec.F, at + i);
         return s;
     }
@@ -68,7 +67,7 @@ public final class CpuSqueezeExcite {
         FloatVector acc = FloatVector.zero(Vec.S);
         int i = 0;
         for (; i <= len - Vec.L; i += Vec.L) acc = FloatVector.fromArray(Vec.S, w, at + i).fma(FloatVector.fromArray(Vec.S, x, i), acc);
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = Vec.sum(acc);
         for (; i < len; i++) s += w[at + i] * x[i];
         return s;
     }

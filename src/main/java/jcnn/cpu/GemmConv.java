@@ -1,6 +1,5 @@
 package jcnn.cpu;
 
-import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import jcnn.ops.Conv2d;
@@ -8,23 +7,29 @@ import jcnn.tensor.Tensor;
 
 /**
  * Conv as GEMM, NCHW throughout: per (image, group) {@code out[cog][OHW] = W[cog][K] x B[K][OHW]} with
- * K = Cin/groups*k*k. NCHW fits this directly (pixels are the contiguous, vectorised N dimension), so no
- * blocked channel layout is needed.
+ * K = Cin/groups*k*k. Pixels are the contiguous, vectorised dimension, so NCHW needs no blocked layout.
  *
- * <p>Work: items = images x groups x pixel tiles (nc pixels) x output-row ranges (rows are split only
- * when there are too few tiles to feed every thread). Each item packs its B panel [K][nc] into
- * per-worker scratch (a vector copy for 1x1 stride 1, im2col otherwise; the input prologue applied
- * here, once per element), then runs the 8x32 (or 4x32) register-blocked micro-kernel over the packed
- * weights [rowBlock][K][8], the epilogue fused into the stores. nc is chosen so the panel stays
- * ~128 KB (L2) and is reread from cache by every row block.
+ * <p>Layout: weights are packed once (constructor) as [group][rowBlock][K][8] (the last block of a
+ * group [K][4]; rows padded with zeros to a multiple of 4). Per item the B tile of {@code nc} pixels is
+ * packed into per-worker scratch as strips of NR = 32 pixels, [strip][K][32], so the micro-kernel reads
+ * B contiguously (a vector copy for 1x1 stride 1, im2col otherwise; the input prologue is applied here,
+ * once per element).
+ *
+ * <p>Work and threads: items = images x groups x pixel tiles x output-row ranges, claimed from the
+ * {@link CpuPool} (rows are split only when there are too few tiles to feed every thread; the tile
+ * count is rounded to a multiple of the threads so they finish together). Within an item, for every
+ * strip (kept in L1/L2) every row block runs the 8x32 (or 4x32) micro-kernel: 16 accumulators in
+ * registers over the whole K, stored into a 1 KB per-worker tile, then {@link #emitRow} applies
+ * bias + residual + activation into the output. No vector crosses a method boundary (no boxing).
  */
 final class GemmConv extends CpuConv {
     private static final VectorSpecies<Float> S = Vec.S;
     private static final int L = Vec.L, NR = 2 * Vec.L;
 
     private final int K, cogP, nBlocks;
-    private final float[] pw;       // [group][rowBlock][K][8 or 4], rows padded with zeros to a multiple of 4
-    private float[][] panels;       // per worker [K][nc]
+    private final float[] pw;       // [group][rowBlock][K][8 or 4]
+    private float[][] panels;       // per worker [nc/NR][K][NR]
+    private float[][] tiles;        // per worker [8][NR]
     private int nc, nPC, coSplit;
 
     GemmConv(Conv2d op, Tensor weight, Tensor bias, Tensor inScale, Tensor inShift, CpuPool pool) {
@@ -46,12 +51,17 @@ final class GemmConv extends CpuConv {
 
     @Override
     void resize() {
-        nc = Math.max(NR, Math.min(512, 32768 / K / NR * NR));
-        nc = Math.min(nc, Vec.roundUp(OHW, NR));
+        int T = pool.size();
+        int ncMax = Math.max(NR, Math.min(1024, 65536 / K / NR * NR)); // B tile <= 256 KB (L2)
+        nPC = (OHW + ncMax - 1) / ncMax;
+        int base = N * op.groups();
+        if (base * nPC < 4 * T) nPC = Math.min(Vec.roundUp(nPC, T), Math.max(1, OHW / NR)); // even shares
+        nc = Vec.roundUp((OHW + nPC - 1) / nPC, NR);
         nPC = (OHW + nc - 1) / nc;
-        int base = N * op.groups() * nPC, want = 4 * pool.size();
-        coSplit = base >= want ? 1 : Math.min(nBlocks, (want + base - 1) / base);
-        if (panels == null || panels.length != pool.size() || panels[0].length < K * nc) panels = new float[pool.size()][K * nc];
+        int items = base * nPC, want = 2 * T;
+        coSplit = items >= want || items % T == 0 && items >= T ? 1 : Math.min(nBlocks, (want + items - 1) / items);
+        if (panels == null || panels.length != T || panels[0].length < K * nc) panels = new float[T][K * nc];
+        if (tiles == null || tiles.length != T) tiles = new float[T][8 * NR];
     }
 
     @Override int items() { return N * op.groups() * nPC * coSplit; }
@@ -62,39 +72,55 @@ final class GemmConv extends CpuConv {
         int pc = t % nPC;
         t /= nPC;
         int g = t % op.groups(), n = t / op.groups();
-        int p0 = pc * nc, np = Math.min(nc, OHW - p0), npad = Vec.roundUp(np, NR);
-        float[] pan = panels[worker];
-        pack(n, g, p0, np, npad, pan);
+        int p0 = pc * nc, np = Math.min(nc, OHW - p0), strips = (np + NR - 1) / NR;
+        float[] pan = panels[worker], ct = tiles[worker];
+        pack(n, g, p0, np, strips * NR, pan);
         int b0 = cs * nBlocks / coSplit, b1 = (cs + 1) * nBlocks / coSplit;
-        for (int blk = b0; blk < b1; blk++) {
-            int r0 = blk * 8, m = Math.min(8, cogP - r0), rows = Math.min(m, cog - r0);
-            int wo = (g * cogP + r0) * K, oc0 = g * cog + r0;
-            for (int j = 0; j < npad; j += NR) {
-                if (m == 8) micro8(pan, wo, j, n, oc0, rows, p0 + j, np - j);
-                else micro4(pan, wo, j, n, oc0, rows, p0 + j, np - j);
+        for (int st = 0; st < strips; st++) {
+            int bo = st * K * NR, p = p0 + st * NR, len = Math.min(NR, np - st * NR);
+            for (int blk = b0; blk < b1; blk++) {
+                int r0 = blk * 8, m = Math.min(8, cogP - r0), rows = Math.min(m, cog - r0);
+                int wo = (g * cogP + r0) * K, oc0 = g * cog + r0;
+                if (m == 8) micro8(pan, bo, wo, ct);
+                else micro4(pan, bo, wo, ct);
+                for (int r = 0; r < rows; r++) emitRow(ct, r * NR, n, oc0 + r, p, len);
             }
         }
     }
 
-    /** Fills B[K][nc] for pixels [p0, p0+np) of image n, group g; zero beyond np up to npad. */
+    /** Fills the B tile [strip][K][NR] for pixels [p0, p0+np) of image n, group g; zeros up to npad. */
     private void pack(int n, int g, int p0, int np, int npad, float[] pan) {
+        final java.lang.foreign.MemorySegment inM = this.inM;
+        final float[] sc = this.sc, sh = this.sh;
         long ib = n * inBS;
         int k = op.kernel(), s = op.stride(), pd = op.pad();
         if (k == 1 && s == 1 && pd == 0) {
             for (int ic = 0; ic < cig; ic++) {
-                int c = g * cig + ic, dst = ic * nc;
+                int c = g * cig + ic;
                 long src = ib + (long) c * HW + p0;
-                int j = 0;
-                if (sc == null) {
-                    for (; j <= np - L; j += L) Vec.load(inM, src + j).intoArray(pan, dst + j);
-                    for (; j < np; j++) pan[dst + j] = inM.getAtIndex(Vec.F, src + j);
-                } else {
-                    float a = sc[c], b = sh[c];
-                    for (; j <= np - L; j += L) Vec.load(inM, src + j).fma(a, b).max(0f).intoArray(pan, dst + j);
-                    for (; j < np; j++) pan[dst + j] = Math.max(0f, Math.fma(inM.getAtIndex(Vec.F, src + j), a, b));
+                float a = sc == null ? 1f : sc[c], b = sc == null ? 0f : sh[c];
+                for (int j = 0; j < npad; j += L) {
+                    int dst = (j / NR) * K * NR + ic * NR + (j % NR);
+                    if (j + L <= np && sc == null) {
+                        FloatVector.fromMemorySegment(S, inM, (src + j) << 2, Vec.BO).intoArray(pan, dst);
+                    } else if (j + L <= np) {
+                        FloatVector.fromMemorySegment(S, inM, (src + j) << 2, Vec.BO).fma(a, b).max(0f).intoArray(pan, dst);
+                    } else {
+                        for (int i = 0; i < L; i++) {
+                            float v = 0f;
+                            if (j + i < np) {
+                                v = inM.getAtIndex(Vec.F, src + j + i);
+                                if (sc != null) v = Math.max(0f, Math.fma(v, a, b));
+                            }
+                            pan[dst + i] = v;
+                        }
+                    }
                 }
-                Arrays.fill(pan, dst + np, dst + npad, 0f);
             }
+            return;
+        }
+        if (s == 1) {
+            im2colStride1(ib, g, p0, np, npad, pan);
             return;
         }
         int kk = 0;
@@ -104,73 +130,129 @@ final class GemmConv extends CpuConv {
             float a = sc == null ? 1f : sc[c], b = sc == null ? 0f : sh[c];
             for (int ky = 0; ky < k; ky++)
                 for (int kx = 0; kx < k; kx++, kk++) {
-                    int dst = kk * nc, oy = p0 / OW, ox = p0 % OW;
-                    for (int j = 0; j < np; j++) {
-                        int iy = oy * s - pd + ky, ix = ox * s - pd + kx;
+                    int oy = p0 / OW, ox = p0 % OW;
+                    for (int j = 0; j < npad; j++) {
                         float v = 0f;
-                        if (iy >= 0 && iy < H && ix >= 0 && ix < W) {
-                            v = inM.getAtIndex(Vec.F, cb + (long) iy * W + ix);
-                            if (sc != null) v = Math.max(0f, Math.fma(v, a, b));
+                        if (j < np) {
+                            int iy = oy * s - pd + ky, ix = ox * s - pd + kx;
+                            if (iy >= 0 && iy < H && ix >= 0 && ix < W) {
+                                v = inM.getAtIndex(Vec.F, cb + (long) iy * W + ix);
+                                if (sc != null) v = Math.max(0f, Math.fma(v, a, b));
+                            }
+                            if (++ox == OW) { ox = 0; oy++; }
                         }
-                        pan[dst + j] = v;
-                        if (++ox == OW) { ox = 0; oy++; }
+                        pan[(j / NR) * K * NR + kk * NR + (j % NR)] = v;
                     }
-                    Arrays.fill(pan, dst + np, dst + npad, 0f);
                 }
         }
     }
 
-    /** 8 output rows x 2 vectors of pixels, 2*8 accumulators in registers, K-loop over the panel. */
-    private void micro8(float[] pan, int wo, int j, int n, int oc0, int rows, int p, int rem) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c60 = FloatVector.zero(S), c61 = FloatVector.zero(S), c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
-        final float[] w = pw;
-        for (int k = 0, pb = j, wb = wo; k < K; k++, pb += nc, wb += 8) {
-            FloatVector b0 = FloatVector.fromArray(S, pan, pb), b1 = FloatVector.fromArray(S, pan, pb + L);
-            FloatVector a0 = FloatVector.broadcast(S, w[wb + 0]);
-            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, w[wb + 1]);
-            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, w[wb + 2]);
-            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, w[wb + 3]);
-            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, w[wb + 4]);
-            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, w[wb + 5]);
-            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
-            FloatVector a6 = FloatVector.broadcast(S, w[wb + 6]);
-            c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61);
-            FloatVector a7 = FloatVector.broadcast(S, w[wb + 7]);
-            c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
+    /**
+     * im2col for stride 1 (DenseNet's and SqueezeNet's 3x3): each row (ic, ky, kx) is filled in chunks
+     * of at most 16 pixels that stay within one output row and one strip; a chunk wholly inside the
+     * input is one vector load and store, an edge chunk is scalar with zeros outside the input. The
+     * prologue, if any, is applied to the loaded values (padding stays zero).
+     */
+    private void im2colStride1(long ib, int g, int p0, int np, int npad, float[] pan) {
+        final java.lang.foreign.MemorySegment inM = this.inM;
+        final float[] sc = this.sc, sh = this.sh;
+        final int k = op.kernel(), pd = op.pad(), W = this.W, H = this.H, OW = this.OW, K = this.K;
+        int kk = 0;
+        for (int ic = 0; ic < cig; ic++) {
+            int c = g * cig + ic;
+            long cb = ib + (long) c * HW;
+            float a = sc == null ? 1f : sc[c], b = sc == null ? 0f : sh[c];
+            for (int ky = 0; ky < k; ky++)
+                for (int kx = 0; kx < k; kx++, kk++) {
+                    int oy = p0 / OW, ox = p0 % OW;
+                    for (int j = 0; j < npad; ) {
+                        int jr = j % NR, d = (j / NR) * K * NR + kk * NR + jr;
+                        int m = Math.min(Math.min(L, NR - jr), Math.min(OW - ox, Math.max(np - j, 0)));
+                        int iy = oy - pd + ky, ix0 = ox + kx - pd;
+                        if (m == 0) { // past the tile's last pixel: zeros up to the strip's end
+                            m = NR - jr;
+                            java.util.Arrays.fill(pan, d, d + m, 0f);
+                            j += m;
+                            continue;
+                        }
+                        int lo = Math.max(0, -ix0), hi = Math.min(m, W - ix0);
+                        if (iy < 0 || iy >= H || hi <= lo) {
+                            java.util.Arrays.fill(pan, d, d + m, 0f);
+                        } else if (m == L && lo == 0 && hi == L) { // the common case: one whole vector inside the input
+                            long at = (cb + (long) iy * W + ix0) << 2;
+                            if (sc == null) FloatVector.fromMemorySegment(S, inM, at, Vec.BO).intoArray(pan, d);
+                            else FloatVector.fromMemorySegment(S, inM, at, Vec.BO).fma(a, b).max(0f).intoArray(pan, d);
+                        } else { // an edge: scalar (no masks: variable masks are not always scalar-replaced)
+                            long at = cb + (long) iy * W + ix0;
+                            for (int t = 0; t < m; t++) {
+                                float v = 0f;
+                                if (t >= lo && t < hi) {
+                                    v = inM.getAtIndex(Vec.F, at + t);
+                                    if (sc != null) v = Math.max(0f, Math.fma(v, a, b));
+                                }
+                                pan[d + t] = v;
+                            }
+                        }
+                        j += m;
+                        ox += m;
+                        if (ox == OW) { ox = 0; oy++; }
+                    }
+                }
         }
-        if (rows > 0) { emit(c00, n, oc0 + 0, p, rem); emit(c01, n, oc0 + 0, p + L, rem - L); }
-        if (rows > 1) { emit(c10, n, oc0 + 1, p, rem); emit(c11, n, oc0 + 1, p + L, rem - L); }
-        if (rows > 2) { emit(c20, n, oc0 + 2, p, rem); emit(c21, n, oc0 + 2, p + L, rem - L); }
-        if (rows > 3) { emit(c30, n, oc0 + 3, p, rem); emit(c31, n, oc0 + 3, p + L, rem - L); }
-        if (rows > 4) { emit(c40, n, oc0 + 4, p, rem); emit(c41, n, oc0 + 4, p + L, rem - L); }
-        if (rows > 5) { emit(c50, n, oc0 + 5, p, rem); emit(c51, n, oc0 + 5, p + L, rem - L); }
-        if (rows > 6) { emit(c60, n, oc0 + 6, p, rem); emit(c61, n, oc0 + 6, p + L, rem - L); }
-        if (rows > 7) { emit(c70, n, oc0 + 7, p, rem); emit(c71, n, oc0 + 7, p + L, rem - L); }
     }
 
-    /** 4 output rows x 2 vectors of pixels, 2*4 accumulators in registers, K-loop over the panel. */
-    private void micro4(float[] pan, int wo, int j, int n, int oc0, int rows, int p, int rem) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+    /** 8 output rows x 32 pixels: 16 accumulators in registers over K, then stored to ct [8][32]. */
+    private void micro8(float[] pan, int bo, int wo, float[] ct) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00,
+            c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
         final float[] w = pw;
-        for (int k = 0, pb = j, wb = wo; k < K; k++, pb += nc, wb += 4) {
+        for (int k = 0, pb = bo, wb = wo; k < K; k++, pb += NR, wb += 8) {
             FloatVector b0 = FloatVector.fromArray(S, pan, pb), b1 = FloatVector.fromArray(S, pan, pb + L);
-            FloatVector a0 = FloatVector.broadcast(S, w[wb + 0]);
-            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, w[wb + 1]);
-            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, w[wb + 2]);
-            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, w[wb + 3]);
-            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+            FloatVector a = FloatVector.broadcast(S, w[wb]);
+            c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, w[wb + 1]);
+            c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, w[wb + 2]);
+            c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, w[wb + 3]);
+            c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
+            a = FloatVector.broadcast(S, w[wb + 4]);
+            c40 = a.fma(b0, c40); c41 = a.fma(b1, c41);
+            a = FloatVector.broadcast(S, w[wb + 5]);
+            c50 = a.fma(b0, c50); c51 = a.fma(b1, c51);
+            a = FloatVector.broadcast(S, w[wb + 6]);
+            c60 = a.fma(b0, c60); c61 = a.fma(b1, c61);
+            a = FloatVector.broadcast(S, w[wb + 7]);
+            c70 = a.fma(b0, c70); c71 = a.fma(b1, c71);
         }
-        if (rows > 0) { emit(c00, n, oc0 + 0, p, rem); emit(c01, n, oc0 + 0, p + L, rem - L); }
-        if (rows > 1) { emit(c10, n, oc0 + 1, p, rem); emit(c11, n, oc0 + 1, p + L, rem - L); }
-        if (rows > 2) { emit(c20, n, oc0 + 2, p, rem); emit(c21, n, oc0 + 2, p + L, rem - L); }
-        if (rows > 3) { emit(c30, n, oc0 + 3, p, rem); emit(c31, n, oc0 + 3, p + L, rem - L); }
+        c00.intoArray(ct, 0); c01.intoArray(ct, L);
+        c10.intoArray(ct, NR); c11.intoArray(ct, NR + L);
+        c20.intoArray(ct, 2 * NR); c21.intoArray(ct, 2 * NR + L);
+        c30.intoArray(ct, 3 * NR); c31.intoArray(ct, 3 * NR + L);
+        c40.intoArray(ct, 4 * NR); c41.intoArray(ct, 4 * NR + L);
+        c50.intoArray(ct, 5 * NR); c51.intoArray(ct, 5 * NR + L);
+        c60.intoArray(ct, 6 * NR); c61.intoArray(ct, 6 * NR + L);
+        c70.intoArray(ct, 7 * NR); c71.intoArray(ct, 7 * NR + L);
+    }
+
+    /** 4 output rows x 32 pixels (a group's last block when its rows are not a multiple of 8). */
+    private void micro4(float[] pan, int bo, int wo, float[] ct) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        final float[] w = pw;
+        for (int k = 0, pb = bo, wb = wo; k < K; k++, pb += NR, wb += 4) {
+            FloatVector b0 = FloatVector.fromArray(S, pan, pb), b1 = FloatVector.fromArray(S, pan, pb + L);
+            FloatVector a = FloatVector.broadcast(S, w[wb]);
+            c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, w[wb + 1]);
+            c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, w[wb + 2]);
+            c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, w[wb + 3]);
+            c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
+        }
+        c00.intoArray(ct, 0); c01.intoArray(ct, L);
+        c10.intoArray(ct, NR); c11.intoArray(ct, NR + L);
+        c20.intoArray(ct, 2 * NR); c21.intoArray(ct, 2 * NR + L);
+        c30.intoArray(ct, 3 * NR); c31.intoArray(ct, 3 * NR + L);
     }
 }

@@ -5,6 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import jcnn.ops.Activation;
 import jcnn.tensor.Tensor;
@@ -17,6 +18,31 @@ final class Vec {
     static final int L = S.length();
     static final ByteOrder BO = ByteOrder.nativeOrder();
     static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
+
+    // sum(): lane i plus lane i + L/2, then i + L/4, ...: a fixed tree of exact permutations and adds
+    private static final VectorShuffle<Float> HALF = VectorShuffle.iota(S, Math.max(L / 2, 1), 1, true);
+    private static final VectorShuffle<Float> QUARTER = VectorShuffle.iota(S, Math.max(L / 4, 1), 1, true);
+    private static final VectorShuffle<Float> EIGHTH = VectorShuffle.iota(S, Math.max(L / 8, 1), 1, true);
+    private static final VectorShuffle<Float> SIXTEENTH = VectorShuffle.iota(S, Math.max(L / 16, 1), 1, true);
+
+    /**
+     * The sum of the lanes in one fixed order, the same in the interpreter and in compiled code.
+     * {@code reduceLanes(ADD)} leaves the order open, and HotSpot's interpreter adds the lanes in
+     * sequence while C2 adds them as a tree, so results changed in the last bit between a cold and a
+     * warm run; with this every run of a model gives bit-identical outputs.
+     */
+    static float sum(FloatVector v) {
+        if (L > 16) {
+            float s = 0;
+            for (int i = 0; i < L; i++) s += v.lane(i);
+            return s;
+        }
+        if (L >= 2) v = v.add(v.rearrange(HALF));
+        if (L >= 4) v = v.add(v.rearrange(QUARTER));
+        if (L >= 8) v = v.add(v.rearrange(EIGHTH));
+        if (L >= 16) v = v.add(v.rearrange(SIXTEENTH));
+        return v.lane(0);
+    }
 
     static FloatVector load(MemorySegment m, long i) { return FloatVector.fromMemorySegment(S, m, i << 2, BO); }
 

@@ -1,4 +1,4 @@
-package jcnn.exec;
+package jcnn.cpu;
 
 import java.util.SplittableRandom;
 import jcnn.compile.NativeWeights;
@@ -16,20 +16,20 @@ import jcnn.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each step of the executor's CPU backend against the scalar reference, one op per graph, over
+ * Each step of the CPU backend (two threads) against the scalar reference, one op per graph, over
  * shapes that hit every edge: kernel 1/3/7, stride 1/2, padding, groups 1/g/depthwise, channel
  * counts around the 4-row block and the vector width, odd and prime sizes, batch 1 and 3, bias,
  * residual, activations, the BN-ReLU prologue; outputs poisoned with NaN.
  */
-class JavaBackendTest {
-    private static final int V = Gemm.V;
+class CpuBackendTest {
+    private static final int V = Vec.L;
 
     private static void check(String what, Graph g, Weights w, long seed, long reduction) {
         try (var arena = java.lang.foreign.Arena.ofConfined();
              Tensor in = TestData.random(g.inputShape(), new SplittableRandom(seed));
              Tensor ref = ReferenceExecutor.run(g, w, in);
              Tensor got = TestData.output(ref.shape());
-             Plan p = Plan.build(g, JavaBackend.INSTANCE, new NativeWeights(w, arena))) {
+             Plan p = Plan.build(g, CpuBackend.of(2), new NativeWeights(w, arena))) {
             p.poison();
             p.run(in, got);
             Compare.close(what, seed, reduction, ref, got);
