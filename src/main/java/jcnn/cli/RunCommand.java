@@ -12,26 +12,26 @@ import jcnn.tensor.Tensor;
 
 /**
  * {@code bin/jcnn run NET [--device cpu] [--batch N] [--size S] [--weights FILE] [--iters N]
- * [--warmup N] [--threads T] [--json]}: compiles one network, times {@code iters} runs after
+ * [--warmup N] [--threads T] [--profile] [--json]}: compiles one network, times {@code iters} runs after
  * {@code warmup} runs (System.nanoTime around each run), prints p50/p90/p99 latency, images/s and
- * the top-5 classes of image 0 for a fixed deterministic input.
+ * the top-5 classes of image 0 for a fixed deterministic input. With {@code --profile}, the
+ * per-step time table instead ({@link Profile}; 30 iterations unless --iters).
  */
 final class RunCommand {
     private RunCommand() {}
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         var a = new CliArgs("run", args, Set.of("--device", "--batch", "--size", "--weights", "--iters", "--warmup", "--threads"),
-            Set.of("--json"));
+            Set.of("--json", "--profile"));
         if (a.positionals().size() != 1) throw new UserError("run needs exactly one network id, e.g. bin/jcnn run mobilenet_v2 (ids: bin/jcnn zoo)");
         String device = a.device();
         Zoo.Spec spec = NetSetup.spec(a.positionals().get(0));
         int batch = a.integer("--batch", 1, 1);
         int size = a.integer("--size", spec.defaultSize(), 1);
-        int iters = a.integer("--iters", 20, 1);
+        boolean profile = a.flag("--profile");
+        int iters = a.integer("--iters", profile ? 30 : 20, 1);
         int warmup = a.integer("--warmup", 3, 0);
         int threads = a.integer("--threads", 1, 1);
-        if (threads > 1) err.println("jcnn: the CPU backend is single-threaded so far; --threads " + threads + " runs on 1 thread");
-        threads = 1;
         boolean json = a.flag("--json");
 
         Graph g = NetSetup.build(spec, batch, size);
@@ -40,6 +40,18 @@ final class RunCommand {
         try (CompiledModel m = CompiledModel.compile(g, w, Backends.cpu(threads));
              Tensor in = NetSetup.input(g.inputShape());
              Tensor outT = Tensor.allocate(m.outputShape(batch))) {
+            if (profile) {
+                err.printf("jcnn run: profiling %s, %d iterations...%n", spec.name(), iters);
+                Profile.Result p = Profile.measure(m, in, outT, iters, warmup);
+                if (json) {
+                    out.println(Profile.json(p, new JsonOut().obj().kv("net", spec.name()).kv("device", device)
+                        .kv("backend", m.backend().name()).kv("batch", batch).kv("size", size).kv("threads", threads)));
+                } else {
+                    Profile.print(p, String.format("%s  batch %d  %dx%d  %s (%s, %d threads)  per-step profile", spec.name(), batch, size,
+                        size, device, m.backend().name(), threads), 15, out);
+                }
+                return 0;
+            }
             m.run(in, outT); // plans and warms up; its time estimates the rest
             double firstS = (System.nanoTime() - start) / 1e9;
             long t = System.nanoTime();
