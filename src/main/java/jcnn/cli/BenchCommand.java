@@ -65,7 +65,10 @@ final class BenchCommand {
 
         List<Row> rows = new ArrayList<>();
         String backend = "";
+        List<Double> loads = new ArrayList<>(); // load average as each net starts: a busy machine shows here
+        double loadStart = Machine.loadAverage();
         for (String net : nets) {
+            loads.add(Machine.loadAverage());
             Zoo.Spec spec = NetSetup.spec(net);
             Graph g = NetSetup.build(spec, batch, size);
             err.printf("jcnn bench: %s (%d/%d) batch %d %dx%d on %s%s...%n", spec.name(), rows.size() + 1, nets.size(), batch, size, size,
@@ -102,11 +105,11 @@ final class BenchCommand {
         double load = Machine.loadAverage();
         String commit = Machine.gitCommit();
         Instant now = Instant.now();
-        String report = report(rows, device, backend, batch, size, threads, ort, load, commit, now);
+        String report = report(rows, loads, device, backend, batch, size, threads, ort, loadStart, load, commit, now);
         String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(now);
         String base = "bench-" + device + (ort ? "-vs-ort-" : "-") + stamp;
         Path file = dir.resolve(base + ".json"), chart = dir.resolve(base + ".svg");
-        String svg = chart(rows, device, batch, size, threads, ort, load, commit, now);
+        String svg = chart(rows, device, batch, size, threads, ort, loadStart, load, commit, now);
         try {
             Files.createDirectories(dir);
             Files.writeString(file, report + "\n");
@@ -131,7 +134,7 @@ final class BenchCommand {
         return true;
     }
 
-    private static String chart(List<Row> rows, String device, int batch, int size, int threads, boolean ort, double load,
+    private static String chart(List<Row> rows, String device, int batch, int size, int threads, boolean ort, double loadStart, double load,
                                 String commit, Instant now) {
         List<BenchChart.Row> bars = new ArrayList<>();
         for (Row r : rows) {
@@ -140,18 +143,18 @@ final class BenchCommand {
         }
         String title = "jcnn" + (ort ? " vs ONNX Runtime" : "") + ": latency on " + device + ", batch " + batch + ", " + size + "x" + size
             + ", " + threads + (threads == 1 ? " thread" : " threads");
-        String sub = String.format(java.util.Locale.ROOT, "%s, %d cores, JDK %s, load %.2f, %s, commit %s", Machine.cpuModel(),
-            Runtime.getRuntime().availableProcessors(), Runtime.version().feature(), load, now.toString().substring(0, 16) + "Z",
+        String sub = String.format(java.util.Locale.ROOT, "%s, %d cores, JDK %s, load average %.2f at start, %.2f at end, %s, commit %s",
+            Machine.cpuModel(), Runtime.getRuntime().availableProcessors(), Runtime.version().feature(), loadStart, load, now.toString().substring(0, 16) + "Z",
             commit.length() > 12 ? commit.substring(0, 12) : commit);
         return BenchChart.svg(title, sub, ort ? List.of("jcnn", "ONNX Runtime") : List.of("jcnn"), bars);
     }
 
-    private static String report(List<Row> rows, String device, String backend, int batch, int size, int threads, boolean ort, double load,
-                                 String commit, Instant now) {
+    private static String report(List<Row> rows, List<Double> loads, String device, String backend, int batch, int size, int threads,
+                                 boolean ort, double loadStart, double load, String commit, Instant now) {
         JsonOut j = new JsonOut().obj();
         j.key("machine").obj().kv("os", System.getProperty("os.name") + " " + System.getProperty("os.version"))
             .kv("arch", System.getProperty("os.arch")).kv("cpu", Machine.cpuModel())
-            .kv("cores", Runtime.getRuntime().availableProcessors()).kv("load_average", load).end();
+            .kv("cores", Runtime.getRuntime().availableProcessors()).kv("load_average", load).kv("load_average_at_start", loadStart).end();
         j.key("jdk").obj().kv("version", Runtime.version().toString()).kv("vm", System.getProperty("java.vm.name"))
             .kv("vector_bits", jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize()).end();
         j.kv("date", now.toString()).kv("git_commit", commit);
@@ -165,8 +168,9 @@ final class BenchCommand {
                 .kv("model", "jcnn.io.onnx.OnnxExporter, opset 17, the same weights and input").end();
         }
         j.key("nets").arr();
-        for (Row r : rows) {
-            j.obj().kv("net", r.net()).kv("params", r.params()).kv("macs", r.macs()).kv("runs", r.iters());
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            j.obj().kv("net", r.net()).kv("params", r.params()).kv("macs", r.macs()).kv("runs", r.iters()).kv("load_average_before", loads.get(i));
             latency(j, r.lat(), batch).kv("arena_bytes", r.arenaBytes());
             if (ort) {
                 j.kv("ratio_p50", r.lat().p50Ms() / r.ort().p50Ms()).kv("ratio_p99", r.lat().p99Ms() / r.ort().p99Ms())
