@@ -79,7 +79,7 @@ class BenchAgainstOrtTest {
         assertEquals(2, nets.size());
         for (Object o : nets) {
             var n = (Map<?, ?>) o;
-            for (String k : new String[] {"p50_ms", "p99_ms", "ratio_p50", "ratio_p99", "max_abs_diff", "ort", "latencies_us"}) assertNotNull(n.get(k), k);
+            for (String k : new String[] {"p50_ms", "p99_ms", "ratio_p50", "ratio_p99", "max_abs_diff", "ort", "latencies_us", "load_average_before"}) assertNotNull(n.get(k), k);
             var ort = (Map<?, ?>) n.get("ort");
             assertNotNull(ort.get("p50_ms"));
             assertNotNull(ort.get("p99_ms"));
