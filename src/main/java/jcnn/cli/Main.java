@@ -56,12 +56,14 @@ public final class Main {
 
     static final String USAGE = """
         usage: bin/jcnn COMMAND [options] [--verbose]
-          bench   [--nets a,b] [--device cpu|emu|cuda] [--batch N] [--threads T] [--iters N] [--budget S] [--out DIR] [--json]
-                                                   latency of the networks (table + JSON in DIR, default bench/results)
-          check   NET|FILE.onnx [--device cpu|emu|cuda] [--size S] [--weights F] [--json]   ours vs ONNX Runtime; exit 1 above tolerance
+          bench   [--nets a,b] [--device cpu|emu|cuda] [--against ort] [--batch N] [--size S] [--threads T] [--iters N] [--budget S]
+                  [--out DIR] [--json]             latency of the networks, optionally side by side with ONNX Runtime
+                                                   (table; JSON + SVG chart in DIR, default bench/results)
+          check   NET|FILE.onnx [--device cpu|emu|cuda] [--size S] [--weights F] [--json]   our output vs ONNX Runtime; exit 1 above tolerance
           export  NET FILE.onnx [--size S] [--weights FILE.safetensors]   ONNX, opset 17, dynamic batch
           info    NET [--json]                     layer table, params, MACs
-          run     NET [--device cpu|emu|cuda] [--batch N] [--size S] [--weights F] [--iters N] [--warmup N] [--threads T] [--json]
+          run     NET [--device D] [--batch N] [--size S] [--weights F] [--iters N] [--warmup N] [--threads T] [--profile] [--json]
+                                                   latency and top-5; --profile: per-layer time table
           zoo                                      every network id with params and MACs
           doctor                                   JDK, vector width, CPU features, CUDA driver/device, kernels
           test                                     the whole test suite (Maven)""";

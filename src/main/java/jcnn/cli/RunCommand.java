@@ -11,22 +11,24 @@ import jcnn.tensor.Tensor;
 
 /**
  * {@code bin/jcnn run NET [--device cpu|emu|cuda] [--batch N] [--size S] [--weights FILE] [--iters N]
- * [--warmup N] [--threads T] [--json]}: compiles one network, times {@code iters} runs after
+ * [--warmup N] [--threads T] [--profile] [--json]}: compiles one network, times {@code iters} runs after
  * {@code warmup} runs (System.nanoTime around each run), prints p50/p90/p99 latency, images/s and
- * the top-5 classes of image 0 for a fixed deterministic input.
+ * the top-5 classes of image 0 for a fixed deterministic input. With {@code --profile}, the
+ * per-step time table instead ({@link Profile}; 30 iterations unless --iters).
  */
 final class RunCommand {
     private RunCommand() {}
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         var a = new CliArgs("run", args, Set.of("--device", "--batch", "--size", "--weights", "--iters", "--warmup", "--threads"),
-            Set.of("--json"));
+            Set.of("--json", "--profile"));
         if (a.positionals().size() != 1) throw new UserError("run needs exactly one network id, e.g. bin/jcnn run mobilenet_v2 (ids: bin/jcnn zoo)");
         String device = a.device();
         Zoo.Spec spec = NetSetup.spec(a.positionals().get(0));
         int batch = a.integer("--batch", 1, 1);
         int size = a.integer("--size", spec.defaultSize(), 1);
-        int iters = a.integer("--iters", 20, 1);
+        boolean profile = a.flag("--profile");
+        int iters = a.integer("--iters", profile ? 30 : 20, 1);
         int warmup = a.integer("--warmup", 3, 0);
         int threads = a.integer("--threads", jcnn.compile.Backends.defaultThreads(), 1);
         boolean json = a.flag("--json");
@@ -37,6 +39,19 @@ final class RunCommand {
         try (Model m = DeviceOption.compile(device, g, w, threads);
              Tensor in = NetSetup.input(g.inputShape());
              Tensor outT = Tensor.allocate(m.outputShape(batch))) {
+            if (profile) {
+                if (!(m instanceof jcnn.compile.CompiledModel cm)) throw new UserError("--profile times the plan's steps on the CPU; device " + device + " has no per-step profile yet");
+                err.printf("jcnn run: profiling %s, %d iterations...%n", spec.name(), iters);
+                Profile.Result p = Profile.measure(cm, in, outT, iters, warmup);
+                if (json) {
+                    out.println(Profile.json(p, new JsonOut().obj().kv("net", spec.name()).kv("device", device)
+                        .kv("backend", m.backendName()).kv("batch", batch).kv("size", size).kv("threads", threads)));
+                } else {
+                    Profile.print(p, String.format("%s  batch %d  %dx%d  %s (%s, %d threads)  per-step profile", spec.name(), batch, size,
+                        size, device, m.backendName(), threads), 15, out);
+                }
+                return 0;
+            }
             m.run(in, outT); // plans and warms up; its time estimates the rest
             double firstS = (System.nanoTime() - start) / 1e9;
             long t = System.nanoTime();

@@ -70,7 +70,7 @@ class RunBenchCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("squeezenet1_1") && r.out().contains("p99 ms"), r.out());
         try (var files = Files.list(dir)) {
-            Path f = files.findFirst().orElseThrow();
+            Path f = files.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
             var m = (java.util.Map<?, ?>) jcnn.io.Json.parse(Files.readString(f));
             assertEquals(2, ((java.util.List<?>) m.get("nets")).size());
             assertNotNull(m.get("git_commit"));

@@ -1,0 +1,59 @@
+package jcnn.cli;
+
+import java.util.Arrays;
+
+/**
+ * Times one or more engines on the same work, fairly: the same warm-up and the same number of
+ * timed runs for each, taken in alternating blocks (engine 0 runs BLOCK times, then engine 1, ...,
+ * round after round) so that a drift in machine load or clock speed hits every engine alike.
+ * Warm-up alternates single runs until each engine has had at least 3 runs and 1 s. Timed rounds
+ * go on until each engine has {@code fixedIters} runs, or else at least 10 and the budget (seconds
+ * per engine) is spent. Each run is timed with System.nanoTime around it.
+ */
+final class Interleaved {
+    private Interleaved() {}
+
+    static final int BLOCK = 5;
+    static final int WARMUP_RUNS = 3;
+    static final long WARMUP_NS = 1_000_000_000L;
+    private static final int MAX_RUNS = 1 << 16;
+
+    /** Per engine, the nanoseconds of each timed run, in the order taken (all arrays the same length). */
+    static long[][] time(Runnable[] engines, int fixedIters, double budgetS) { return time(engines, fixedIters, budgetS, WARMUP_NS); }
+
+    /** The same with another minimum warm-up time per engine (tests). */
+    static long[][] time(Runnable[] engines, int fixedIters, double budgetS, long warmupNs) {
+        int e = engines.length;
+        long[] warm = new long[e];
+        for (int n = 0; ; n++) {
+            boolean done = n >= WARMUP_RUNS;
+            for (long w : warm) done &= w >= warmupNs;
+            if (done) break;
+            for (int k = 0; k < e; k++) {
+                long s = System.nanoTime();
+                engines[k].run();
+                warm[k] += System.nanoTime() - s;
+            }
+        }
+        int cap = fixedIters > 0 ? fixedIters : MAX_RUNS;
+        long[][] ns = new long[e][cap];
+        int n = 0;
+        long t0 = System.nanoTime();
+        while (n < cap) {
+            if (fixedIters <= 0 && n >= 10 && System.nanoTime() - t0 >= budgetS * 1e9 * e) break;
+            int block = Math.min(BLOCK, cap - n);
+            for (int k = 0; k < e; k++) {
+                Runnable r = engines[k];
+                long[] out = ns[k];
+                for (int i = 0; i < block; i++) {
+                    long s = System.nanoTime();
+                    r.run();
+                    out[n + i] = System.nanoTime() - s;
+                }
+            }
+            n += block;
+        }
+        for (int k = 0; k < e; k++) ns[k] = Arrays.copyOf(ns[k], n);
+        return ns;
+    }
+}
