@@ -5,7 +5,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import jcnn.ops.Activation;
 import jcnn.tensor.Tensor;
@@ -19,29 +18,23 @@ final class Vec {
     static final ByteOrder BO = ByteOrder.nativeOrder();
     static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
-    // sum(): lane i plus lane i + L/2, then i + L/4, ...: a fixed tree of exact permutations and adds
-    private static final VectorShuffle<Float> HALF = VectorShuffle.iota(S, Math.max(L / 2, 1), 1, true);
-    private static final VectorShuffle<Float> QUARTER = VectorShuffle.iota(S, Math.max(L / 4, 1), 1, true);
-    private static final VectorShuffle<Float> EIGHTH = VectorShuffle.iota(S, Math.max(L / 8, 1), 1, true);
-    private static final VectorShuffle<Float> SIXTEENTH = VectorShuffle.iota(S, Math.max(L / 16, 1), 1, true);
-
     /**
-     * The sum of the lanes in one fixed order, the same in the interpreter and in compiled code.
-     * {@code reduceLanes(ADD)} leaves the order open, and HotSpot's interpreter adds the lanes in
-     * sequence while C2 adds them as a tree, so results changed in the last bit between a cold and a
-     * warm run; with this every run of a model gives bit-identical outputs.
+     * The sum of the lanes in one fixed order (pairs, then pairs of pairs), the same in the
+     * interpreter and in compiled code. {@code reduceLanes(ADD)} leaves the order open, and HotSpot's
+     * interpreter adds the lanes in sequence while C2 adds them as a tree, so results changed in the
+     * last bit between a cold and a warm run; with this every run of a model gives bit-identical
+     * outputs. Lane extracts with constant indices (a rearrange-based tree made C2 box the vectors).
      */
     static float sum(FloatVector v) {
-        if (L > 16) {
-            float s = 0;
-            for (int i = 0; i < L; i++) s += v.lane(i);
-            return s;
+        if (L == 16) {
+            float a = (v.lane(0) + v.lane(1)) + (v.lane(2) + v.lane(3)), b = (v.lane(4) + v.lane(5)) + (v.lane(6) + v.lane(7));
+            float c = (v.lane(8) + v.lane(9)) + (v.lane(10) + v.lane(11)), d = (v.lane(12) + v.lane(13)) + (v.lane(14) + v.lane(15));
+            return (a + b) + (c + d);
         }
-        if (L >= 2) v = v.add(v.rearrange(HALF));
-        if (L >= 4) v = v.add(v.rearrange(QUARTER));
-        if (L >= 8) v = v.add(v.rearrange(EIGHTH));
-        if (L >= 16) v = v.add(v.rearrange(SIXTEENTH));
-        return v.lane(0);
+        if (L == 8) return ((v.lane(0) + v.lane(1)) + (v.lane(2) + v.lane(3))) + ((v.lane(4) + v.lane(5)) + (v.lane(6) + v.lane(7)));
+        float s = 0;
+        for (int i = 0; i < L; i++) s += v.lane(i);
+        return s;
     }
 
     static FloatVector load(MemorySegment m, long i) { return FloatVector.fromMemorySegment(S, m, i << 2, BO); }

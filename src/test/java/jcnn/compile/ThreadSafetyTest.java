@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * <p>Bit for bit on every run, on both backends. (This test once found that the CPU kernels'
  * dot products ended in {@code FloatVector.reduceLanes(ADD)}, whose lane order the Vector API leaves
  * open: HotSpot's interpreter adds the lanes in sequence, C2 as a tree, so a run right after a
- * deoptimisation differed in the last bits. They now use {@code Vec.sum}, one fixed tree.)
+ * deoptimisation differed in the last bits. They now use {@code Vec.sum}, one fixed pairwise order.)
  * CI runs shufflenet_v2_x0_5 at 32x32 (~1 ms a run on the 2-core machine; 10,000 runs of
  * mobilenet_v2 take ~50 s there, beyond the CI budget). Any net:
  * {@code mvn -o test -Dtest=ThreadSafetyTest -Djcnn.threads.net=mobilenet_v2}.
