@@ -50,17 +50,13 @@ final class CpuEltwise implements CpuPool.Task {
                 case AFFINE -> {
                     float s = scale[c], t = shift[c];
                     for (; i <= HW - Vec.L; i += Vec.L) Vec.store(Vec.act(Vec.load(a, ao + i).fma(s, t), act), o, oo + i);
-                    if (i < HW) {
-                        var k = Vec.S.indexInRange(i, HW);
-                        Vec.store(Vec.act(Vec.load(a, ao + i, k).fma(s, t), act), o, oo + i, k);
-                    }
+                    // scalar tail: a variable-range mask is not scalar-replaced by C2 once the profile is
+                    // polluted (DenseNet's 1x1 maps allocated ~200 B per plane), and Math.fma is the vector's fma
+                    for (; i < HW; i++) o.setAtIndex(Vec.F, oo + i, act.apply(Math.fma(a.getAtIndex(Vec.F, ao + i), s, t)));
                 }
                 case ADD -> {
                     for (; i <= HW - Vec.L; i += Vec.L) Vec.store(Vec.act(Vec.load(a, ao + i).add(Vec.load(b, bo + i)), act), o, oo + i);
-                    if (i < HW) {
-                        var k = Vec.S.indexInRange(i, HW);
-                        Vec.store(Vec.act(Vec.load(a, ao + i, k).add(Vec.load(b, bo + i, k)), act), o, oo + i, k);
-                    }
+                    for (; i < HW; i++) o.setAtIndex(Vec.F, oo + i, act.apply(a.getAtIndex(Vec.F, ao + i) + b.getAtIndex(Vec.F, bo + i)));
                 }
                 case ACT -> {
                     for (; i <= HW - Vec.L; i += Vec.L) Vec.store(Vec.act(Vec.load(a, ao + i), act), o, oo + i);

@@ -23,6 +23,7 @@ public final class CpuLinear implements CpuPool.Task {
     private final Tensor weightT, biasT;
     private final float[] w, b;
     private final CpuPool pool;
+    private final float[][] lanes;
     private MemorySegment x, y;
     private long xBS, yBS;
     private int N, chunks;
@@ -30,6 +31,7 @@ public final class CpuLinear implements CpuPool.Task {
 
     private CpuLinear(Linear op, Tensor weight, Tensor bias, CpuPool pool) {
         this.op = op; this.weightT = weight; this.biasT = bias; this.pool = pool;
+        lanes = Vec.laneBuffers(pool.size());
         w = weight.toArray();
         b = op.bias() ? bias.toArray() : new float[op.out()];
     }
@@ -77,7 +79,8 @@ public final class CpuLinear implements CpuPool.Task {
                     a3 = FloatVector.fromArray(S, w, wr + i + 3 * L).fma(Vec.load(x, xb + i + 3 * L), a3);
                 }
                 for (; i <= in - L; i += L) a0 = FloatVector.fromArray(S, w, wr + i).fma(Vec.load(x, xb + i), a0);
-                float acc = Vec.sum(a0.add(a1).add(a2.add(a3))) + b[o];
+                a0.add(a1).add(a2.add(a3)).intoArray(lanes[worker], 0);
+                float acc = Vec.sum(lanes[worker]) + b[o];
                 for (; i < in; i++) acc = Math.fma(w[wr + i], x.getAtIndex(Vec.F, xb + i), acc);
                 y.setAtIndex(Vec.F, n * yBS + o, acc);
             }

@@ -26,6 +26,8 @@ final class CpuPooling implements CpuPool.Task {
     CpuPooling(AvgPool a) { kind = Kind.AVG; avg = a; max = null; k = a.kernel(); s = a.stride(); pad = a.pad(); }
     CpuPooling() { kind = Kind.GLOBAL; max = null; avg = null; }
 
+    private float[][] lanes; // Vec.sum buffers, one per worker
+
     void run(Tensor x, Tensor y, CpuPool pool) {
         in = x.segment(); iBS = x.batchStride();
         out = y.segment(); oBS = y.batchStride();
@@ -33,6 +35,7 @@ final class CpuPooling implements CpuPool.Task {
         planes = x.n() * C;
         long work = (long) planes * H * W;
         chunks = work < 32768 ? 1 : Math.min(planes, 4 * pool.size());
+        if (lanes == null || lanes.length < pool.size()) lanes = Vec.laneBuffers(pool.size()); // first run only
         pool.run(this, chunks);
         in = out = null;
     }
@@ -43,16 +46,17 @@ final class CpuPooling implements CpuPool.Task {
         for (int p = p0; p < p1; p++) {
             int n = p / C, c = p % C;
             long ib = n * iBS + (long) c * H * W, ob = n * oBS + (long) c * OH * OW;
-            if (kind == Kind.GLOBAL) global(ib, ob);
+            if (kind == Kind.GLOBAL) global(ib, ob, lanes[worker]);
             else window(ib, ob);
         }
     }
 
-    private void global(long ib, long ob) {
+    private void global(long ib, long ob, float[] lanes) {
         int hw = H * W, i = 0;
         jdk.incubator.vector.FloatVector acc = jdk.incubator.vector.FloatVector.zero(Vec.S);
         for (; i <= hw - Vec.L; i += Vec.L) acc = acc.add(Vec.load(in, ib + i));
-        double sum = Vec.sum(acc);
+        acc.intoArray(lanes, 0);
+        double sum = Vec.sum(lanes);
         for (; i < hw; i++) sum += in.getAtIndex(Vec.F, ib + i);
         out.setAtIndex(Vec.F, ob, (float) (sum / hw));
     }

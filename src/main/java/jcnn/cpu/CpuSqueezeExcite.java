@@ -17,7 +17,7 @@ import jcnn.tensor.Tensor;
 public final class CpuSqueezeExcite {
     private final SqueezeExcite op;
     private final float[] w1, b1, w2, b2;
-    private final float[] mean, hidden, gate;
+    private final float[] mean, hidden, gate, lanes = new float[Vec.L];
 
     private CpuSqueezeExcite(SqueezeExcite op, Tensor w1, Tensor b1, Tensor w2, Tensor b2) {
         this.op = op;
@@ -54,20 +54,22 @@ public final class CpuSqueezeExcite {
         }
     }
 
-    private static float sum(MemorySegment m, long at, int len) {
+    private float sum(MemorySegment m, long at, int len) {
         FloatVector acc = FloatVector.zero(Vec.S);
         int i = 0;
         for (; i <= len - Vec.L; i += Vec.L) acc = acc.add(Vec.load(m, at + i));
-        float s = Vec.sum(acc);
+        acc.intoArray(lanes, 0);
+        float s = Vec.sum(lanes);
         for (; i < len; i++) s += m.getAtIndex(Vec.F, at + i);
         return s;
     }
 
-    private static float dot(float[] w, int at, float[] x, int len) {
+    private float dot(float[] w, int at, float[] x, int len) {
         FloatVector acc = FloatVector.zero(Vec.S);
         int i = 0;
         for (; i <= len - Vec.L; i += Vec.L) acc = FloatVector.fromArray(Vec.S, w, at + i).fma(FloatVector.fromArray(Vec.S, x, i), acc);
-        float s = Vec.sum(acc);
+        acc.intoArray(lanes, 0);
+        float s = Vec.sum(lanes);
         for (; i < len; i++) s += w[at + i] * x[i];
         return s;
     }

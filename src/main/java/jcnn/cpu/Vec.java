@@ -19,23 +19,27 @@ final class Vec {
     static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     /**
-     * The sum of the lanes in one fixed order (pairs, then pairs of pairs), the same in the
-     * interpreter and in compiled code. {@code reduceLanes(ADD)} leaves the order open, and HotSpot's
-     * interpreter adds the lanes in sequence while C2 adds them as a tree, so results changed in the
-     * last bit between a cold and a warm run; with this every run of a model gives bit-identical
-     * outputs. Lane extracts with constant indices (a rearrange-based tree made C2 box the vectors).
+     * The sum of a vector's lanes, stored by the caller into {@code lanes} (one {@code float[L]} per
+     * worker), added in one fixed order: pairs, then pairs of pairs. {@code reduceLanes(ADD)} leaves
+     * the order open, and HotSpot's interpreter adds the lanes in sequence while C2 adds them as a
+     * tree, so results changed in the last bit between a cold and a warm run; with this every run of
+     * a model gives bit-identical outputs. The vector stays in the caller (passing a vector to a
+     * helper that C2 does not inline boxes it: one allocation per call).
      */
-    static float sum(FloatVector v) {
+    static float sum(float[] lanes) {
         if (L == 16) {
-            float a = (v.lane(0) + v.lane(1)) + (v.lane(2) + v.lane(3)), b = (v.lane(4) + v.lane(5)) + (v.lane(6) + v.lane(7));
-            float c = (v.lane(8) + v.lane(9)) + (v.lane(10) + v.lane(11)), d = (v.lane(12) + v.lane(13)) + (v.lane(14) + v.lane(15));
+            float a = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]), b = (lanes[4] + lanes[5]) + (lanes[6] + lanes[7]);
+            float c = (lanes[8] + lanes[9]) + (lanes[10] + lanes[11]), d = (lanes[12] + lanes[13]) + (lanes[14] + lanes[15]);
             return (a + b) + (c + d);
         }
-        if (L == 8) return ((v.lane(0) + v.lane(1)) + (v.lane(2) + v.lane(3))) + ((v.lane(4) + v.lane(5)) + (v.lane(6) + v.lane(7)));
+        if (L == 8) return ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
         float s = 0;
-        for (int i = 0; i < L; i++) s += v.lane(i);
+        for (int i = 0; i < L; i++) s += lanes[i];
         return s;
     }
+
+    /** One lane buffer for {@link #sum} per worker. */
+    static float[][] laneBuffers(int workers) { return new float[workers][L]; }
 
     static FloatVector load(MemorySegment m, long i) { return FloatVector.fromMemorySegment(S, m, i << 2, BO); }
 

@@ -19,7 +19,9 @@ class VecTest {
         float[] a = new float[Vec.L];
         for (int rep = 0; rep < 200_000; rep++) {
             for (int i = 0; i < a.length; i++) a[i] = (float) ((r.nextDouble() - 0.5) * Math.pow(2, r.nextInt(-20, 20)));
-            float got = Vec.sum(FloatVector.fromArray(Vec.S, a, 0));
+            float[] lanes = new float[Vec.L];
+            FloatVector.fromArray(Vec.S, a, 0).intoArray(lanes, 0);
+            float got = Vec.sum(lanes);
             assertEquals(Float.floatToRawIntBits(pairwise(a, 0, a.length)), Float.floatToRawIntBits(got), "seed " + seed + " rep " + rep);
         }
     }
