@@ -27,13 +27,20 @@ final class Profile {
     /** One step: its node name, op (as {@code info} writes it), MACs and median time. */
     record StepTime(int index, String name, String op, long macs, double ms) {}
 
+    /** Whole-model warm-up before any step is timed. */
+    static final long WARM_NS = 3_000_000_000L;
+
     record Result(List<StepTime> steps, double stepsMs, double totalMs, int iters) {}
 
     static Result measure(CompiledModel m, Tensor in, Tensor out, int iters, int warmup) {
         Plan plan = m.plan(in.n());
         int n = plan.steps();
         m.run(in, out); // fills the arena's input and every activation
-        for (int w = 0; w < Math.max(1, warmup); w++) for (int i = 0; i < n; i++) plan.runStep(i);
+        // JIT warm-up: the vector kernels reach C2 only after tens of runs; a profile of C1 code is
+        // 3-4x slower than the bench and ranks the steps wrongly. At least WARM_NS and `warmup` runs.
+        long until = System.nanoTime() + WARM_NS;
+        for (int w = 0; w < Math.max(1, warmup) || System.nanoTime() < until; w++) m.run(in, out);
+        for (int i = 0; i < n; i++) plan.runStep(i);
         long[][] ns = new long[n][iters];
         long[] total = new long[iters];
         for (int it = 0; it < iters; it++) {
