@@ -1,5 +1,7 @@
 package jcnn.cpu;
 
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import jcnn.ops.Conv2d;
@@ -11,9 +13,11 @@ import jcnn.tensor.Tensor;
  *
  * <p>Layout: weights are packed once (constructor) as [group][rowBlock][K][8] (the last block of a
  * group [K][4]; rows padded with zeros to a multiple of 4). Per item the B tile of {@code nc} pixels is
- * packed into per-worker scratch as strips of NR = 32 pixels, [strip][K][32], so the micro-kernel reads
- * B contiguously (a vector copy for 1x1 stride 1, im2col otherwise; the input prologue is applied here,
- * once per element).
+ * packed into per-worker scratch as strips of NR = 32 pixels, [strip][K + 1][32] (the spare row takes
+ * the overhang of im2col's whole-vector stores), so the micro-kernel reads B contiguously: a vector copy
+ * for 1x1 stride 1; for k x k stride 1 and 2, vector loads from a zero-padded, stride-deinterleaved copy
+ * of the tile's input rows ({@link #im2colPadded}); an element gather otherwise. The input prologue is
+ * applied here, once per element.
  *
  * <p>Work and threads: items = images x groups x pixel tiles x output-row ranges, claimed from the
  * {@link CpuPool} (rows are split only when there are too few tiles to feed every thread; the tile
@@ -26,15 +30,17 @@ final class GemmConv extends CpuConv {
     private static final VectorSpecies<Float> S = Vec.S;
     private static final int L = Vec.L, NR = 2 * Vec.L;
 
-    private final int K, cogP, nBlocks;
+    private final int K, SS, cogP, nBlocks; // SS: a strip's stride in the panel, K rows + one spare row
     private final float[] pw;       // [group][rowBlock][K][8 or 4]
     private float[][] panels;       // per worker [nc/NR][K][NR]
     private float[][] tiles;        // per worker [8][NR]
-    private int nc, nPC, coSplit;
+    private float[][] rowBufs;      // per worker: the input rows a tile needs, zero-padded, stride-deinterleaved
+    private int nc, nPC, coSplit, rowsIn, Wj;
 
     GemmConv(Conv2d op, Tensor weight, Tensor bias, Tensor inScale, Tensor inShift, CpuPool pool) {
         super(op, weight, bias, inScale, inShift, pool);
         K = cig * op.kernel() * op.kernel();
+        SS = (K + 1) * NR;
         cogP = Vec.roundUp(cog, 4);
         nBlocks = (cogP + 7) / 8;
         float[] w = weight.toArray();
@@ -60,7 +66,15 @@ final class GemmConv extends CpuConv {
         nPC = (OHW + nc - 1) / nc;
         int items = base * nPC, want = 2 * T;
         coSplit = items >= want || items % T == 0 && items >= T ? 1 : Math.min(nBlocks, (want + items - 1) / items);
-        if (panels == null || panels.length != T || panels[0].length < K * nc) panels = new float[T][K * nc];
+        if (panels == null || panels.length != T || panels[0].length < SS * (nc / NR)) panels = new float[T][SS * (nc / NR)];
+        if (padded()) {
+            int s = op.stride(), rowsOut = Math.min(OH, (nc + OW - 1) / OW + 1);
+            rowsIn = (rowsOut - 1) * s + op.kernel();
+            Wj = (W + 2 * op.pad() + s - 1) / s;
+            int size = cig * rowsIn * s * Wj + L;
+            if (rowBufs == null || rowBufs.length != T || rowBufs[0].length < size) rowBufs = new float[T][size];
+            else for (float[] b : rowBufs) java.util.Arrays.fill(b, 0f); // the padding columns must be zero; runs write only the interior
+        }
         if (tiles == null || tiles.length != T) tiles = new float[T][8 * NR];
     }
 
@@ -74,10 +88,10 @@ final class GemmConv extends CpuConv {
         int g = t % op.groups(), n = t / op.groups();
         int p0 = pc * nc, np = Math.min(nc, OHW - p0), strips = (np + NR - 1) / NR;
         float[] pan = panels[worker], ct = tiles[worker];
-        pack(n, g, p0, np, strips * NR, pan);
+        pack(n, g, p0, np, strips * NR, pan, worker);
         int b0 = cs * nBlocks / coSplit, b1 = (cs + 1) * nBlocks / coSplit;
         for (int st = 0; st < strips; st++) {
-            int bo = st * K * NR, p = p0 + st * NR, len = Math.min(NR, np - st * NR);
+            int bo = st * SS, p = p0 + st * NR, len = Math.min(NR, np - st * NR);
             for (int blk = b0; blk < b1; blk++) {
                 int r0 = blk * 8, m = Math.min(8, cogP - r0), rows = Math.min(m, cog - r0);
                 int wo = (g * cogP + r0) * K, oc0 = g * cog + r0;
@@ -89,7 +103,7 @@ final class GemmConv extends CpuConv {
     }
 
     /** Fills the B tile [strip][K][NR] for pixels [p0, p0+np) of image n, group g; zeros up to npad. */
-    private void pack(int n, int g, int p0, int np, int npad, float[] pan) {
+    private void pack(int n, int g, int p0, int np, int npad, float[] pan, int worker) {
         final java.lang.foreign.MemorySegment inM = this.inM;
         final float[] sc = this.sc, sh = this.sh;
         long ib = n * inBS;
@@ -100,7 +114,7 @@ final class GemmConv extends CpuConv {
                 long src = ib + (long) c * HW + p0;
                 float a = sc == null ? 1f : sc[c], b = sc == null ? 0f : sh[c];
                 for (int j = 0; j < npad; j += L) {
-                    int dst = (j / NR) * K * NR + ic * NR + (j % NR);
+                    int dst = (j / NR) * SS + ic * NR + (j % NR);
                     if (j + L <= np && sc == null) {
                         FloatVector.fromMemorySegment(S, inM, (src + j) << 2, Vec.BO).intoArray(pan, dst);
                     } else if (j + L <= np) {
@@ -119,8 +133,8 @@ final class GemmConv extends CpuConv {
             }
             return;
         }
-        if (s == 1) {
-            im2colStride1(ib, g, p0, np, npad, pan);
+        if (padded()) {
+            im2colPadded(pan, ib, g, p0, np, npad, rowBufs[worker]);
             return;
         }
         int kk = 0;
@@ -141,64 +155,80 @@ final class GemmConv extends CpuConv {
                             }
                             if (++ox == OW) { ox = 0; oy++; }
                         }
-                        pan[(j / NR) * K * NR + kk * NR + (j % NR)] = v;
+                        pan[(j / NR) * SS + kk * NR + (j % NR)] = v;
                     }
                 }
         }
     }
 
     /**
-     * im2col for stride 1 (DenseNet's and SqueezeNet's 3x3): each row (ic, ky, kx) is filled in chunks
-     * of at most 16 pixels that stay within one output row and one strip; a chunk wholly inside the
-     * input is one vector load and store, an edge chunk is scalar with zeros outside the input. The
-     * prologue, if any, is applied to the loaded values (padding stays zero).
+     * k x k convs (k > 1) with stride 1 or 2 go through {@link #im2colPadded}; the rest (1x1 stride 2:
+     * the padded copy would move 4x the pixels it uses; other strides) gather element by element.
      */
-    private void im2colStride1(long ib, int g, int p0, int np, int npad, float[] pan) {
-        final java.lang.foreign.MemorySegment inM = this.inM;
+    private boolean padded() { return op.kernel() > 1 && op.stride() <= 2; }
+
+    /**
+     * im2col for k x k, stride s in {1, 2}, in two steps with no bounds test per element. (1) The input
+     * rows the tile's output rows need are copied into {@code buf}, zero-padded and split by stride
+     * phase: padded column X of row r of channel ic sits at ((ic*rowsIn + r)*s + X%s)*Wj + X/s, with the
+     * prologue applied (padding stays zero; rows outside the input are zeroed). (2) Each panel row
+     * (ic, ky, kx) is filled in chunks of at most L pixels within one output row and one strip, one
+     * vector load and store each: input column ox*s + kx is phase kx%s, column ox + kx/s. A short
+     * chunk stores a whole vector; its extra lanes land on later pixels or the next panel row (both
+     * written afterwards) or on the strip's spare row.
+     */
+    private void im2colPadded(float[] pan, long ib, int g, int p0, int np, int npad, float[] buf) {
+        final MemorySegment inM = this.inM;
         final float[] sc = this.sc, sh = this.sh;
-        final int k = op.kernel(), pd = op.pad(), W = this.W, H = this.H, OW = this.OW, K = this.K;
-        int kk = 0;
+        final int k = op.kernel(), s = op.stride(), pd = op.pad(), W = this.W, H = this.H, OW = this.OW, Wj = this.Wj, R = rowsIn;
+        int oyA = p0 / OW, iyA = oyA * s - pd, rows = Math.min(R, ((p0 + np - 1) / OW - oyA) * s + k);
         for (int ic = 0; ic < cig; ic++) {
             int c = g * cig + ic;
             long cb = ib + (long) c * HW;
             float a = sc == null ? 1f : sc[c], b = sc == null ? 0f : sh[c];
+            for (int r = 0; r < rows; r++) {
+                int iy = iyA + r, d = (ic * R + r) * s * Wj;
+                if (iy < 0 || iy >= H) { Arrays.fill(buf, d, d + s * Wj, 0f); continue; }
+                long src = cb + (long) iy * W;
+                if (s == 1) {
+                    MemorySegment.copy(inM, Vec.F, src << 2, buf, d + pd, W);
+                    if (sc != null) prologue(buf, d + pd, W, a, b);
+                } else {
+                    for (int ix = 0; ix < W; ix++) {
+                        int X = ix + pd;
+                        float v = inM.getAtIndex(Vec.F, src + ix);
+                        buf[d + (X & 1) * Wj + (X >> 1)] = sc == null ? v : Math.max(0f, Math.fma(v, a, b));
+                    }
+                }
+            }
+        }
+        int kk = 0;
+        for (int ic = 0; ic < cig; ic++)
             for (int ky = 0; ky < k; ky++)
                 for (int kx = 0; kx < k; kx++, kk++) {
-                    int oy = p0 / OW, ox = p0 % OW;
+                    int rowBase = (ic * R + ky) * s * Wj + (kx % s) * Wj + kx / s, rowStep = s * s * Wj;
+                    int oy = oyA, ox = p0 % OW;
                     for (int j = 0; j < npad; ) {
-                        int jr = j % NR, d = (j / NR) * K * NR + kk * NR + jr;
-                        int m = Math.min(Math.min(L, NR - jr), Math.min(OW - ox, Math.max(np - j, 0)));
-                        int iy = oy - pd + ky, ix0 = ox + kx - pd;
-                        if (m == 0) { // past the tile's last pixel: zeros up to the strip's end
-                            m = NR - jr;
-                            java.util.Arrays.fill(pan, d, d + m, 0f);
-                            j += m;
+                        int jr = j % NR, d = (j / NR) * SS + kk * NR + jr;
+                        if (j >= np) { // past the tile's last pixel: zeros up to the strip's end
+                            Arrays.fill(pan, d, d + NR - jr, 0f);
+                            j += NR - jr;
                             continue;
                         }
-                        int lo = Math.max(0, -ix0), hi = Math.min(m, W - ix0);
-                        if (iy < 0 || iy >= H || hi <= lo) {
-                            java.util.Arrays.fill(pan, d, d + m, 0f);
-                        } else if (m == L && lo == 0 && hi == L) { // the common case: one whole vector inside the input
-                            long at = (cb + (long) iy * W + ix0) << 2;
-                            if (sc == null) FloatVector.fromMemorySegment(S, inM, at, Vec.BO).intoArray(pan, d);
-                            else FloatVector.fromMemorySegment(S, inM, at, Vec.BO).fma(a, b).max(0f).intoArray(pan, d);
-                        } else { // an edge: scalar (no masks: variable masks are not always scalar-replaced)
-                            long at = cb + (long) iy * W + ix0;
-                            for (int t = 0; t < m; t++) {
-                                float v = 0f;
-                                if (t >= lo && t < hi) {
-                                    v = inM.getAtIndex(Vec.F, at + t);
-                                    if (sc != null) v = Math.max(0f, Math.fma(v, a, b));
-                                }
-                                pan[d + t] = v;
-                            }
-                        }
+                        int m = Math.min(Math.min(L, NR - jr), Math.min(OW - ox, np - j));
+                        FloatVector.fromArray(S, buf, rowBase + (oy - oyA) * rowStep + ox).intoArray(pan, d);
                         j += m;
                         ox += m;
                         if (ox == OW) { ox = 0; oy++; }
                     }
                 }
-        }
+    }
+
+    /** buf[i] = max(0, buf[i]*a + b) for i in [off, off+len). */
+    private static void prologue(float[] buf, int off, int len, float a, float b) {
+        int i = 0;
+        for (; i <= len - L; i += L) FloatVector.fromArray(S, buf, off + i).fma(a, b).max(0f).intoArray(buf, off + i);
+        for (; i < len; i++) buf[off + i] = Math.max(0f, Math.fma(buf[off + i], a, b));
     }
 
     /** 8 output rows x 32 pixels: 16 accumulators in registers over K, then stored to ct [8][32]. */

@@ -55,7 +55,11 @@ class ConvTest {
             a("stem 3x3 s2 3->32", Conv2d.of(3, 32, 3, 2, 1, 1).withBias(true).withAct(Activation.RELU6), 1, 33, 33),
             a("stem 7x7 s2 3->64", Conv2d.of(3, 64, 7, 2, 3, 1).withBias(true).withAct(Activation.RELU), 1, 31, 31),
             a("SqueezeNet stem 7x7 s2 p0 3->96", Conv2d.of(3, 96, 7, 2, 0, 1).withBias(true).withAct(Activation.RELU), 1, 31, 31),
-            a("SqueezeNet1.1 stem 3x3 s2 p0 3->64", Conv2d.of(3, 64, 3, 2, 0, 1).withBias(true).withAct(Activation.RELU), 2, 29, 29));
+            a("SqueezeNet1.1 stem 3x3 s2 p0 3->64", Conv2d.of(3, 64, 3, 2, 0, 1).withBias(true).withAct(Activation.RELU), 2, 29, 29),
+            // several pixel tiles per image, tiles starting mid-row (the padded im2col copies only a tile's rows)
+            a("SqueezeNet expand3x3 16->64 55x55", Conv2d.of(16, 64, 3, 1, 1, 1).withBias(true).withAct(Activation.RELU), 1, 55, 55),
+            a("3x3 s2 prologue 24->40 45x45", Conv2d.of(24, 40, 3, 2, 1, 1).withInputBnRelu(true).withBias(true), 1, 45, 45),
+            a("5x5 s1 p2 prologue 40->33 31x29", Conv2d.of(40, 33, 5, 1, 2, 1).withInputBnRelu(true).withAct(Activation.RELU), 2, 31, 29));
     }
 
     static Arguments a(String name, Conv2d op, int n, int h, int w) { return Arguments.of(name, op, n, h, w); }
