@@ -104,14 +104,14 @@ public final class CpuOps {
     public static void maxPool(MaxPool op, Tensor in, Tensor out) {
         Check.notNull(op.kind(), "input", in);
         Check.shape(op.kind(), "output", out, op.outputShape(in.shape()));
-        new CpuPooling(op).run(in, out, pool());
+        new PoolStep(op, null, in, out, pool()).run();
     }
 
     /** Average pooling with {@link AvgPool#divisor}'s count rule. */
     public static void avgPool(AvgPool op, Tensor in, Tensor out) {
         Check.notNull(op.kind(), "input", in);
         Check.shape(op.kind(), "output", out, op.outputShape(in.shape()));
-        new CpuPooling(op).run(in, out, pool());
+        new PoolStep(null, op, in, out, pool()).run();
     }
 
     /** Mean over H and W: [N,C,H,W] -> [N,C,1,1]. */
