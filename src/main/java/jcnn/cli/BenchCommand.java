@@ -20,7 +20,7 @@ import jcnn.tensor.Tensor;
  * {@code bin/jcnn bench [--nets a,b] [--device cpu|emu|cuda] [--against ort] [--batch N] [--size S] [--threads T]
  * [--iters N] [--budget SECONDS] [--out DIR] [--json]}: batch-1 latency of every family's default
  * variant at 224x224 on the best device present. Per net: compile, warm up (at least 3 runs and
- * 1 s), then time runs (System.nanoTime around each run) until the per-net budget (default 20 s)
+ * 1 s, and until the JIT has been idle for 1 s), then time runs (System.nanoTime around each run) until the per-net budget (default 20 s)
  * is spent, at least 10 of them, or exactly {@code --iters}. With {@code --against ort}, ONNX
  * Runtime runs the exported model (same weights, same input, T intra-op threads) in this process,
  * interleaved with ours in blocks ({@link Interleaved}; the budget is per engine), and the outputs
@@ -159,7 +159,7 @@ final class BenchCommand {
         j.kv("date", now.toString()).kv("git_commit", commit);
         j.kv("device", device).kv("backend", backend).kv("batch", batch).kv("size", size).kv("threads", threads).kv("weights", "jcnn.models.Init(seed=" + NetSetup.WEIGHT_SEED + ")");
         j.kv("input", "NetSetup.input: sin(0.37*i + 0.11*n)");
-        j.kv("method", "warm-up: single runs alternating between engines until each has >= " + Interleaved.WARMUP_RUNS + " runs and >= 1 s; "
+        j.kv("method", "warm-up: single runs alternating between engines until each has >= " + Interleaved.WARMUP_RUNS + " runs and >= 1 s and the JIT has compiled nothing for 1 s (at most 30 s); "
             + "timed: alternating blocks of " + Interleaved.BLOCK + " runs per engine, the same count for each; System.nanoTime around each run");
         if (ort) {
             j.key("peer").obj().kv("name", "onnxruntime").kv("version", OrtSide.version()).kv("intra_op_threads", threads)

@@ -6,7 +6,10 @@ import java.util.Arrays;
  * Times one or more engines on the same work, fairly: the same warm-up and the same number of
  * timed runs for each, taken in alternating blocks (engine 0 runs BLOCK times, then engine 1, ...,
  * round after round) so that a drift in machine load or clock speed hits every engine alike.
- * Warm-up alternates single runs until each engine has had at least 3 runs and 1 s. Timed rounds
+ * Warm-up alternates single runs until each engine has had at least 3 runs and 1 s and the JIT has
+ * compiled nothing for {@link #QUIET_NS} (at most {@link #MAX_WARMUP_NS} in all): on 2 cores the C2
+ * threads compiling the vector kernels compete with a 2-thread run, and timing them inflated
+ * squeezenet1_1's p50 from 8 to 17-40 ms with a 1 s warm-up. Timed rounds
  * go on until each engine has {@code fixedIters} runs, or else at least 10 and the budget (seconds
  * per engine) is spent. Each run is timed with System.nanoTime around it.
  */
@@ -16,17 +19,21 @@ final class Interleaved {
     static final int BLOCK = 5;
     static final int WARMUP_RUNS = 3;
     static final long WARMUP_NS = 1_000_000_000L;
+    static final long QUIET_NS = 1_000_000_000L, MAX_WARMUP_NS = 30_000_000_000L;
     private static final int MAX_RUNS = 1 << 16;
 
     /** Per engine, the nanoseconds of each timed run, in the order taken (all arrays the same length). */
-    static long[][] time(Runnable[] engines, int fixedIters, double budgetS) { return time(engines, fixedIters, budgetS, WARMUP_NS); }
+    static long[][] time(Runnable[] engines, int fixedIters, double budgetS) { return time(engines, fixedIters, budgetS, WARMUP_NS, QUIET_NS); }
 
-    /** The same with another minimum warm-up time per engine (tests). */
-    static long[][] time(Runnable[] engines, int fixedIters, double budgetS, long warmupNs) {
+    /** The same with another minimum warm-up time per engine and JIT quiet time (tests: 0). */
+    static long[][] time(Runnable[] engines, int fixedIters, double budgetS, long warmupNs, long quietNs) {
         int e = engines.length;
         long[] warm = new long[e];
+        long start = System.nanoTime(), jit = jitMillis(), jitChanged = start;
         for (int n = 0; ; n++) {
-            boolean done = n >= WARMUP_RUNS;
+            long now = System.nanoTime(), j = jitMillis();
+            if (j != jit) { jit = j; jitChanged = now; }
+            boolean done = n >= WARMUP_RUNS && (now - jitChanged >= quietNs || now - start >= MAX_WARMUP_NS);
             for (long w : warm) done &= w >= warmupNs;
             if (done) break;
             for (int k = 0; k < e; k++) {
@@ -55,5 +62,11 @@ final class Interleaved {
         }
         for (int k = 0; k < e; k++) ns[k] = Arrays.copyOf(ns[k], n);
         return ns;
+    }
+
+    /** Total JIT compilation time so far (ms), or -1 where the JVM does not report it (then only the run and time minimums apply). */
+    static long jitMillis() {
+        var c = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return c != null && c.isCompilationTimeMonitoringSupported() ? c.getTotalCompilationTime() : -1;
     }
 }

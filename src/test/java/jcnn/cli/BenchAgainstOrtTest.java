@@ -155,7 +155,7 @@ class BenchAgainstOrtTest {
     @Test
     void interleavedGivesEveryEngineTheSameRunsInAlternatingBlocks() {
         StringBuilder order = new StringBuilder();
-        long[][] ns = Interleaved.time(new Runnable[] {() -> order.append('a'), () -> order.append('b')}, 12, 1, 0);
+        long[][] ns = Interleaved.time(new Runnable[] {() -> order.append('a'), () -> order.append('b')}, 12, 1, 0, 0);
         assertEquals(12, ns[0].length);
         assertEquals(12, ns[1].length);
         String timed = order.substring(order.length() - 24);
