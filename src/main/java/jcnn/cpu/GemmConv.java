@@ -90,16 +90,23 @@ final class GemmConv extends CpuConv {
         float[] pan = panels[worker], ct = tiles[worker];
         pack(n, g, p0, np, strips * NR, pan, worker);
         int b0 = cs * nBlocks / coSplit, b1 = (cs + 1) * nBlocks / coSplit;
-        for (int st = 0; st < strips; st++) {
-            int bo = st * SS, p = p0 + st * NR, len = Math.min(NR, np - st * NR);
-            for (int blk = b0; blk < b1; blk++) {
-                int r0 = blk * 8, m = Math.min(8, cogP - r0), rows = Math.min(m, cog - r0);
-                int wo = (g * cogP + r0) * K, oc0 = g * cog + r0;
-                if (m == 8) micro8(pan, bo, wo, ct);
-                else micro4(pan, bo, wo, ct);
-                for (int r = 0; r < rows; r++) emitRow(ct, r * NR, n, oc0 + r, p, len);
-            }
+        if ((b1 - b0) * 8 > strips * NR) { // more weights than pixels (small late-stage maps): each weight block read once
+            for (int blk = b0; blk < b1; blk++)
+                for (int st = 0; st < strips; st++) tile(pan, ct, n, g, p0, np, st, blk);
+        } else { // each strip stays in L1 while the weight blocks pass
+            for (int st = 0; st < strips; st++)
+                for (int blk = b0; blk < b1; blk++) tile(pan, ct, n, g, p0, np, st, blk);
         }
+    }
+
+    /** Output rows of block blk x pixels of strip st: the micro-kernel, then the epilogue per row. */
+    private void tile(float[] pan, float[] ct, int n, int g, int p0, int np, int st, int blk) {
+        int bo = st * SS, p = p0 + st * NR, len = Math.min(NR, np - st * NR);
+        int r0 = blk * 8, m = Math.min(8, cogP - r0), rows = Math.min(m, cog - r0);
+        int wo = (g * cogP + r0) * K, oc0 = g * cog + r0;
+        if (m == 8) micro8(pan, bo, wo, ct);
+        else micro4(pan, bo, wo, ct);
+        for (int r = 0; r < rows; r++) emitRow(ct, r * NR, n, oc0 + r, p, len);
     }
 
     /** Fills the B tile [strip][K][NR] for pixels [p0, p0+np) of image n, group g; zeros up to npad. */
