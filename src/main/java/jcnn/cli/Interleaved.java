@@ -17,6 +17,7 @@ final class Interleaved {
     private Interleaved() {}
 
     static final int BLOCK = 5;
+    static final long SETTLE_MS = 20;
     static final int WARMUP_RUNS = 3;
     static final long WARMUP_NS = 1_000_000_000L;
     static final long QUIET_NS = 1_000_000_000L, MAX_WARMUP_NS = 30_000_000_000L;
@@ -52,6 +53,7 @@ final class Interleaved {
             for (int k = 0; k < e; k++) {
                 Runnable r = engines[k];
                 long[] out = ns[k];
+                if (e > 1) settle();
                 for (int i = 0; i < block; i++) {
                     long s = System.nanoTime();
                     r.run();
@@ -62,6 +64,19 @@ final class Interleaved {
         }
         for (int k = 0; k < e; k++) ns[k] = Arrays.copyOf(ns[k], n);
         return ns;
+    }
+
+    /**
+     * Between engines: sleep {@link #SETTLE_MS} so that the previous engine's idle threads stop
+     * spinning (ONNX Runtime's intra-op threads spin after a run; ours for 50 us) before the next
+     * engine's block is timed.
+     */
+    static void settle() {
+        try {
+            Thread.sleep(SETTLE_MS);
+        } catch (InterruptedException x) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Total JIT compilation time so far (ms), or -1 where the JVM does not report it (then only the run and time minimums apply). */
