@@ -23,8 +23,8 @@ import jcnn.tensor.Tensor;
  * {@link CpuPool} (rows are split only when there are too few tiles to feed every thread; the tile
  * count is rounded to a multiple of the threads so they finish together). Within an item, for every
  * strip (kept in L1/L2) every row block runs the 8x32 (or 4x32) micro-kernel: 16 accumulators in
- * registers over the whole K, stored into a 1 KB per-worker tile, then {@link #emitRow} applies
- * bias + residual + activation into the output. No vector crosses a method boundary (no boxing).
+ * registers over the whole K, stored into a 1 KB per-worker tile, then {@link #emit8} (a whole tile)
+ * or {@link #emitRow} (edges) applies bias + residual + activation into the output. No vector crosses a method boundary (no boxing).
  */
 final class GemmConv extends CpuConv {
     private static final VectorSpecies<Float> S = Vec.S;
@@ -106,7 +106,35 @@ final class GemmConv extends CpuConv {
         int wo = (g * cogP + r0) * K, oc0 = g * cog + r0;
         if (m == 8) micro8(pan, bo, wo, ct);
         else micro4(pan, bo, wo, ct);
-        for (int r = 0; r < rows; r++) emitRow(ct, r * NR, n, oc0 + r, p, len);
+        if (rows == 8 && len == NR) emit8(ct, n, oc0, p);
+        else for (int r = 0; r < rows; r++) emitRow(ct, r * NR, n, oc0 + r, p, len);
+    }
+
+    /**
+     * The epilogue of a whole 8 x 32 tile (the common case): {@link #emitRow}'s work in one loop of
+     * fixed length, no tail (small-K layers pay it per 8 x K x 32 MACs; pointwise 16->96 ran 30% faster).
+     */
+    private void emit8(float[] ct, int n, int oc0, int p) {
+        final MemorySegment o = outM, res = resM;
+        final float lo = this.lo, hi = this.hi;
+        final float[] bs = bias;
+        long at = (n * outBS + (long) oc0 * OHW + p) << 2, rs = (long) OHW << 2;
+        if (res == null) {
+            for (int r = 0; r < 8; r++, at += rs) {
+                float b = bs[oc0 + r];
+                FloatVector.fromArray(S, ct, r * NR).add(b).max(lo).min(hi).intoMemorySegment(o, at, Vec.BO);
+                FloatVector.fromArray(S, ct, r * NR + L).add(b).max(lo).min(hi).intoMemorySegment(o, at + 4 * L, Vec.BO);
+            }
+        } else { // a separate loop: a vector phi over "residual or not" can defeat C2's scalar replacement
+            long ra = (n * resBS + (long) oc0 * OHW + p) << 2;
+            for (int r = 0; r < 8; r++, at += rs, ra += rs) {
+                float b = bs[oc0 + r];
+                FloatVector.fromArray(S, ct, r * NR).add(b).add(FloatVector.fromMemorySegment(S, res, ra, Vec.BO))
+                    .max(lo).min(hi).intoMemorySegment(o, at, Vec.BO);
+                FloatVector.fromArray(S, ct, r * NR + L).add(b).add(FloatVector.fromMemorySegment(S, res, ra + 4 * L, Vec.BO))
+                    .max(lo).min(hi).intoMemorySegment(o, at + 4 * L, Vec.BO);
+            }
+        }
     }
 
     /** Fills the B tile [strip][K][NR] for pixels [p0, p0+np) of image n, group g; zeros up to npad. */
