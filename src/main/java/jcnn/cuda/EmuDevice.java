@@ -12,7 +12,6 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -57,7 +56,7 @@ public final class EmuDevice implements Device {
         }
     }
 
-    private final Set<Long> live = ConcurrentHashMap.newKeySet();
+    private final java.util.Map<Long, Long> live = new ConcurrentHashMap<>(); // pointer -> bytes
     private volatile boolean closed;
 
     /** Loads the emulator library (once per JVM); throws {@link CudaException} naming what is missing. */
@@ -105,14 +104,14 @@ public final class EmuDevice implements Device {
         if (bytes <= 0) throw new IllegalArgumentException("malloc of " + bytes + " bytes");
         long p = (long) call(Lib.MALLOC, bytes);
         if (p == 0) throw new CudaException(lastError());
-        live.add(p);
+        live.put(p, bytes);
         return p;
     }
 
     @Override
     public void free(long ptr) {
         if (ptr == 0) return;
-        if (!live.remove(ptr)) throw new CudaException("free of " + Long.toHexString(ptr) + ": not allocated by this device");
+        if (live.remove(ptr) == null) throw new CudaException("free of " + Long.toHexString(ptr) + ": not allocated by this device");
         ok((int) call(Lib.FREE, ptr), "free");
     }
 
@@ -163,13 +162,20 @@ public final class EmuDevice implements Device {
     /** Device allocations not yet freed (tests: a closed model leaves none behind). */
     public int liveAllocations() { return live.size(); }
 
+    /** Bytes held by those allocations. */
+    public long liveBytes() {
+        long b = 0;
+        for (long v : live.values()) b += v;
+        return b;
+    }
+
     @Override public void synchronize() { open(); } // launches complete before emu_launch returns
 
     @Override
     public void close() {
         if (closed) return;
         closed = true;
-        for (Long p : live) call(Lib.FREE, p);
+        for (Long p : live.keySet()) call(Lib.FREE, p);
         live.clear();
     }
 

@@ -59,6 +59,38 @@ class LifetimeTest {
         }
     }
 
+    /**
+     * The same on the device executor (CUDA emulator): after warm-up, runs allocate no device memory
+     * (count and bytes flat), no native host memory, and close frees every device allocation. A tiny
+     * MobileNet v2 graph: an emulated mobilenet_v2 run at 32x32 takes ~2 s.
+     */
+    @Test
+    void emulatorRunsAddNoDeviceMemoryAndCloseFreesIt() {
+        int runs = Integer.getInteger("jcnn.soak.emuRuns", 300);
+        try (jcnn.cuda.EmuDevice emu = new jcnn.cuda.EmuDevice()) {
+            Graph g = TinyNets.build("mbv2", 1);
+            int allocs0 = emu.liveAllocations();
+            long bytes0 = emu.liveBytes();
+            try (Model m = jcnn.cuda.DeviceModel.compile(g, SyntheticWeights.of(g, 5), emu);
+                 Tensor in = Tensor.allocate(g.inputShape()).fill(0.25f);
+                 Tensor out = Tensor.allocate(m.outputShape(1))) {
+                for (int i = 0; i < 5; i++) m.run(in, out); // warm-up: plan, weights and pinned buffers made
+                int allocs = emu.liveAllocations();
+                long bytes = emu.liveBytes(), host = NativeMemory.liveBytes();
+                assertTrue(allocs > allocs0 && bytes > bytes0, "the model holds device memory");
+                for (int i = 0; i < runs; i++) {
+                    m.run(in, out);
+                    assertEquals(allocs, emu.liveAllocations(), "device allocations after run " + i);
+                    assertEquals(bytes, emu.liveBytes(), "device bytes after run " + i);
+                }
+                assertEquals(host, NativeMemory.liveBytes(), "host native bytes after " + runs + " runs");
+                System.out.printf("lifetime: tiny mbv2 on the emulator, %d warm runs: %d device allocations, %d bytes, flat%n", runs, allocs, bytes);
+            }
+            assertEquals(allocs0, emu.liveAllocations(), "device allocations left after close");
+            assertEquals(bytes0, emu.liveBytes(), "device bytes left after close");
+        }
+    }
+
     @Test
     void closeFreesEveryNativeByte() {
         long before = NativeMemory.liveBytes(), arenas = NativeMemory.liveArenas();
