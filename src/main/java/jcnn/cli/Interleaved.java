@@ -4,8 +4,10 @@ import java.util.Arrays;
 
 /**
  * Times one or more engines on the same work, fairly: the same warm-up and the same number of
- * timed runs for each, taken in alternating blocks (engine 0 runs BLOCK times, then engine 1, ...,
- * round after round) so that a drift in machine load or clock speed hits every engine alike.
+ * timed runs for each, taken in alternating blocks (engine 0 runs a block, then engine 1, ..., round
+ * after round) so that a drift in machine load or clock speed hits every engine alike. A block is at
+ * least {@link #BLOCK} runs and {@link #BLOCK_NS} of the slowest engine, and starts after
+ * {@link #SETTLE_MS} of idling ({@link #settle}).
  * Warm-up alternates single runs until each engine has had at least 3 runs and 1 s and the JIT has
  * compiled nothing for {@link #QUIET_NS} (at most {@link #MAX_WARMUP_NS} in all): on 2 cores the C2
  * threads compiling the vector kernels compete with a 2-thread run, and timing them inflated
@@ -17,7 +19,7 @@ final class Interleaved {
     private Interleaved() {}
 
     static final int BLOCK = 5;
-    static final long SETTLE_MS = 20;
+    static final long SETTLE_MS = 20, BLOCK_NS = 250_000_000L;
     static final int WARMUP_RUNS = 3;
     static final long WARMUP_NS = 1_000_000_000L;
     static final long QUIET_NS = 1_000_000_000L, MAX_WARMUP_NS = 30_000_000_000L;
@@ -31,10 +33,11 @@ final class Interleaved {
         int e = engines.length;
         long[] warm = new long[e];
         long start = System.nanoTime(), jit = jitMillis(), jitChanged = start;
-        for (int n = 0; ; n++) {
+        int warmRuns = 0;
+        for (; ; warmRuns++) {
             long now = System.nanoTime(), j = jitMillis();
             if (j != jit) { jit = j; jitChanged = now; }
-            boolean done = n >= WARMUP_RUNS && (now - jitChanged >= quietNs || now - start >= MAX_WARMUP_NS);
+            boolean done = warmRuns >= WARMUP_RUNS && (now - jitChanged >= quietNs || now - start >= MAX_WARMUP_NS);
             for (long w : warm) done &= w >= warmupNs;
             if (done) break;
             for (int k = 0; k < e; k++) {
@@ -43,13 +46,13 @@ final class Interleaved {
                 warm[k] += System.nanoTime() - s;
             }
         }
-        int cap = fixedIters > 0 ? fixedIters : MAX_RUNS;
+        int cap = fixedIters > 0 ? fixedIters : MAX_RUNS, blockRuns = blockRuns(warm, warmRuns);
         long[][] ns = new long[e][cap];
         int n = 0;
         long t0 = System.nanoTime();
         while (n < cap) {
             if (fixedIters <= 0 && n >= 10 && System.nanoTime() - t0 >= budgetS * 1e9 * e) break;
-            int block = Math.min(BLOCK, cap - n);
+            int block = Math.min(blockRuns, cap - n);
             for (int k = 0; k < e; k++) {
                 Runnable r = engines[k];
                 long[] out = ns[k];
@@ -77,6 +80,13 @@ final class Interleaved {
         } catch (InterruptedException x) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Runs per block: at least {@link #BLOCK}, and enough for {@link #BLOCK_NS} of the slowest engine's warm-up mean (at most 100). */
+    static int blockRuns(long[] warmNs, int warmRuns) {
+        long slowest = 1;
+        for (long w : warmNs) slowest = Math.max(slowest, w / Math.max(1, warmRuns));
+        return (int) Math.max(BLOCK, Math.min(100, BLOCK_NS / slowest));
     }
 
     /** Total JIT compilation time so far (ms), or -1 where the JVM does not report it (then only the run and time minimums apply). */

@@ -155,12 +155,25 @@ class BenchAgainstOrtTest {
     @Test
     void interleavedGivesEveryEngineTheSameRunsInAlternatingBlocks() {
         StringBuilder order = new StringBuilder();
-        long[][] ns = Interleaved.time(new Runnable[] {() -> order.append('a'), () -> order.append('b')}, 12, 1, 0, 0);
+        // 55 ms a run: a block is BLOCK runs (250 ms of runs would be 4.5)
+        long[][] ns = Interleaved.time(new Runnable[] {() -> { order.append('a'); sleep(55); }, () -> { order.append('b'); sleep(55); }}, 12, 1, 0, 0);
         assertEquals(12, ns[0].length);
         assertEquals(12, ns[1].length);
         String timed = order.substring(order.length() - 24);
         assertEquals("aaaaabbbbbaaaaabbbbbaabb", timed, "blocks of " + Interleaved.BLOCK + ", the last one short");
         String warm = order.substring(0, order.length() - 24);
         assertTrue(warm.length() >= 2 * Interleaved.WARMUP_RUNS && warm.replace("ab", "").isEmpty(), "warm-up alternates single runs: " + warm.length());
+        // fast engines get longer blocks: >= 250 ms of the slowest engine's warm-up mean, 5..100 runs
+        assertEquals(25, Interleaved.blockRuns(new long[] {3_000_000L, 30_000_000L}, 3));
+        assertEquals(100, Interleaved.blockRuns(new long[] {1_000L, 1_000L}, 1));
+        assertEquals(Interleaved.BLOCK, Interleaved.blockRuns(new long[] {300_000_000L, 1L}, 3));
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException x) {
+            throw new AssertionError(x);
+        }
     }
 }
