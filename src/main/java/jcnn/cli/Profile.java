@@ -36,10 +36,17 @@ final class Profile {
         Plan plan = m.plan(in.n());
         int n = plan.steps();
         m.run(in, out); // fills the arena's input and every activation
-        // JIT warm-up: the vector kernels reach C2 only after tens of runs; a profile of C1 code is
-        // 3-4x slower than the bench and ranks the steps wrongly. At least WARM_NS and `warmup` runs.
-        long until = System.nanoTime() + WARM_NS;
-        for (int w = 0; w < Math.max(1, warmup) || System.nanoTime() < until; w++) m.run(in, out);
+        // JIT warm-up: the vector kernels reach C2 only after tens of runs, and a step timed while C2
+        // recompiles it reads up to 10x slow. At least WARM_NS and `warmup` runs, then until the JIT
+        // has compiled nothing for Interleaved.QUIET_NS (at most Interleaved.MAX_WARMUP_NS).
+        long start = System.nanoTime(), jit = Interleaved.jitMillis(), jitChanged = start;
+        for (int w = 0; ; w++) {
+            long now = System.nanoTime(), j = Interleaved.jitMillis();
+            if (j != jit) { jit = j; jitChanged = now; }
+            if (w >= Math.max(1, warmup) && now - start >= WARM_NS
+                && (now - jitChanged >= Interleaved.QUIET_NS || now - start >= Interleaved.MAX_WARMUP_NS)) break;
+            m.run(in, out);
+        }
         for (int i = 0; i < n; i++) plan.runStep(i);
         long[][] ns = new long[n][iters];
         long[] total = new long[iters];
