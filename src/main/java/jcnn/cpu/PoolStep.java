@@ -13,16 +13,17 @@ import jcnn.tensor.Tensor;
 
 /**
  * Max and average pooling, one channel plane at a time, vectorised along output x. Each input plane is
- * copied into a per-worker padded heap plane split by stride phase: padded column X of padded row Y sits
+ * copied in one bulk copy to the heap, then into a per-worker padded plane split by stride phase: padded column X of padded row Y sits
  * at (Y*s + X%s)*Wj + X/s, so the input of output column ox at tap kx is phase kx%s at column
  * ox + kx/s, a contiguous vector load for any stride (stride 2 deinterleaves with two-vector shuffles).
  * The border (padding, and slack for ceil mode's last window and the last vector's extra lanes) holds
  * -inf for max (padding never wins) or 0 for average and is written once; each plane writes only the
  * interior. The average multiplies by 1/{@link AvgPool#divisor} (count_include_pad or not),
- * precomputed per output position.
+ * precomputed per output position. The output plane is built on the heap and stored in one bulk copy
+ * (per-row copies of 50-100 floats cost more in calls than in bytes).
  *
  * <p>Threads: items are chunks of the N*C planes claimed from the {@link CpuPool}; each worker has its
- * own padded plane and rows (made at plan time).
+ * own input, padded and output planes (made at plan time).
  */
 final class PoolStep implements Step, CpuPool.Task {
     private static final VectorSpecies<Float> S = Vec.S;
@@ -58,8 +59,8 @@ final class PoolStep implements Step, CpuPool.Task {
         int PH = Math.max(H + 2 * pad, (OH - 1) * s + k);
         planes = new float[pool.size()][PH * s * Wj];
         if (max) for (float[] p : planes) java.util.Arrays.fill(p, Float.NEGATIVE_INFINITY);
-        rows = new float[pool.size()][OWp];
-        raw = new float[pool.size()][W + 2 * L];
+        rows = new float[pool.size()][OH * OW + L]; // the output plane; a row's last vector spills into the next row, written after it
+        raw = new float[pool.size()][H * W + 2 * L]; // the input plane
         count = in.n() * in.c();
         chunks = (long) count * H * W < 32768 ? 1 : Math.min(count, 4 * pool.size());
         inv = max ? null : new float[OH * OW + L];
@@ -76,19 +77,16 @@ final class PoolStep implements Step, CpuPool.Task {
     public void run(int item, int worker) {
         final int H = in.h(), W = in.w(), OH = out.h(), OW = out.w(), C = in.c(), k = this.k, s = this.s, Wj = this.Wj;
         MemorySegment src = in.segment(), dst = out.segment();
-        float[] plane = planes[worker], row = rows[worker], tmp = raw[worker];
+        float[] plane = planes[worker], outPlane = rows[worker], tmp = raw[worker];
         int q0 = (int) ((long) item * count / chunks), q1 = (int) ((long) (item + 1) * count / chunks);
         for (int q = q0; q < q1; q++) {
             int n = q / C, c = q % C;
             long ip = n * in.batchStride() + (long) c * H * W, o0 = n * out.batchStride() + (long) c * OH * OW;
+            MemorySegment.copy(src, F, ip * 4, tmp, 0, H * W); // one bulk copy per plane: per-row copies cost more in calls than in bytes
             for (int y = 0; y < H; y++) {
-                long from = (ip + (long) y * W) * 4;
                 int base = (y + pad) * s * Wj;
-                if (s == 1) MemorySegment.copy(src, F, from, plane, base + pad, W);
-                else {
-                    MemorySegment.copy(src, F, from, tmp, 0, W);
-                    deinterleave(tmp, W, plane, base);
-                }
+                if (s == 1) System.arraycopy(tmp, y * W, plane, base + pad, W);
+                else deinterleave(tmp, y * W, W, plane, base);
             }
             for (int oy = 0; oy < OH; oy++) {
                 // two loops, not one with "if max" inside: a vector phi can defeat C2's scalar replacement
@@ -99,7 +97,7 @@ final class PoolStep implements Step, CpuPool.Task {
                             int rb = (oy * s + ky) * s * Wj + x0;
                             for (int kx = 0; kx < k; kx++) acc = acc.max(FloatVector.fromArray(S, plane, rb + (kx % s) * Wj + kx / s));
                         }
-                        acc.intoArray(row, x0);
+                        acc.intoArray(outPlane, oy * OW + x0);
                     }
                 } else {
                     for (int x0 = 0; x0 < OW; x0 += L) {
@@ -108,28 +106,28 @@ final class PoolStep implements Step, CpuPool.Task {
                             int rb = (oy * s + ky) * s * Wj + x0;
                             for (int kx = 0; kx < k; kx++) acc = acc.add(FloatVector.fromArray(S, plane, rb + (kx % s) * Wj + kx / s));
                         }
-                        acc.mul(FloatVector.fromArray(S, inv, oy * OW + x0)).intoArray(row, x0);
+                        acc.mul(FloatVector.fromArray(S, inv, oy * OW + x0)).intoArray(outPlane, oy * OW + x0);
                     }
                 }
-                MemorySegment.copy(row, 0, dst, F, (o0 + (long) oy * OW) * 4, OW);
             }
+            MemorySegment.copy(outPlane, 0, dst, F, o0 * 4, OH * OW);
         }
     }
 
-    /** One input row (W values in tmp) into its padded row's s phases: column x goes to phase (x+pad)%s, index (x+pad)/s. */
-    private void deinterleave(float[] tmp, int W, float[] plane, int base) {
+    /** One input row (W values in tmp from off) into its padded row's s phases: column x goes to phase (x+pad)%s, index (x+pad)/s. */
+    private void deinterleave(float[] tmp, int off, int W, float[] plane, int base) {
         int x = 0;
         if (s == 2) {
             int pe = base + (pad % 2) * Wj + pad / 2, po = base + ((pad + 1) % 2) * Wj + (pad + 1) / 2;
             for (; x <= W - 2 * L; x += 2 * L) {
-                FloatVector v0 = FloatVector.fromArray(S, tmp, x), v1 = FloatVector.fromArray(S, tmp, x + L);
+                FloatVector v0 = FloatVector.fromArray(S, tmp, off + x), v1 = FloatVector.fromArray(S, tmp, off + x + L);
                 v0.rearrange(EVEN, v1).intoArray(plane, pe + x / 2);
                 v0.rearrange(ODD, v1).intoArray(plane, po + x / 2);
             }
         }
         for (; x < W; x++) {
             int X = x + pad;
-            plane[base + (X % s) * Wj + X / s] = tmp[x];
+            plane[base + (X % s) * Wj + X / s] = tmp[off + x];
         }
     }
 }
