@@ -1,17 +1,13 @@
 package jcnn.cli;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import jcnn.graph.Graph;
 import jcnn.compile.Model;
 import jcnn.graph.Weights;
 import jcnn.io.onnx.OnnxExporter;
-import jcnn.io.onnx.OnnxImporter;
 import jcnn.io.onnx.Ort;
-import jcnn.tensor.Shape;
 import jcnn.tensor.Tensor;
 
 /**
@@ -41,15 +37,9 @@ final class CheckCommand {
         Path file = null;
         if (what.endsWith(".onnx")) {
             file = Path.of(what);
-            if (!Files.isReadable(file)) throw new UserError("cannot read " + what + ": no such readable file");
-            try {
-                var im = OnnxImporter.load(file, size == null ? null : Shape.nchw(1, 3, size, size));
-                g = im.graph();
-                w = im.weights();
-            } catch (IOException | IllegalArgumentException e) {
-                String m = e.getMessage();
-                throw new UserError(m.endsWith("give the input shape") ? m + " with --size S" : m, e);
-            }
+            var im = OnnxCli.importFile(what, size);
+            g = im.graph();
+            w = im.weights();
         } else {
             g = OnnxCli.build(what, size);
             w = NetSetup.weights(g, args.get("weights"));

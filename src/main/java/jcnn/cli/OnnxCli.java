@@ -64,4 +64,20 @@ final class OnnxCli {
             throw new UserError("size " + s + " is not possible for " + spec.name() + ": " + e.getMessage());
         }
     }
+
+    /**
+     * Imports an ONNX file for the CLI (check, run): a missing file or a model the importer refuses
+     * becomes a one-line UserError; {@code size} (may be null) sets a 1x3xSxS input where the file's
+     * input has free dimensions or another size.
+     */
+    static jcnn.io.onnx.OnnxImporter.Imported importFile(String what, Integer size) {
+        java.nio.file.Path file = java.nio.file.Path.of(what);
+        if (!java.nio.file.Files.isReadable(file)) throw new UserError("cannot read " + what + ": no such readable file");
+        try {
+            return jcnn.io.onnx.OnnxImporter.load(file, size == null ? null : jcnn.tensor.Shape.nchw(1, 3, size, size));
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            String m = e.getMessage();
+            throw new UserError(m.endsWith("give the input shape") ? m + " with --size S" : m, e);
+        }
+    }
 }

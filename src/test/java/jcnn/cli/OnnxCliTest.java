@@ -38,6 +38,30 @@ class OnnxCliTest {
         assertTrue(n.out().contains("PASS"), n.out());
     }
 
+    /** run FILE.onnx: the imported model runs with its own weights and gives the zoo net's top-5. */
+    @Test
+    void runAnExportedFile() {
+        Path f = dir.resolve("sq.onnx");
+        assertEquals(0, run("export", "squeezenet1_1", f.toString(), "--size", "48").rc());
+        Run file = run("run", f.toString(), "--iters", "2", "--json");
+        assertEquals(0, file.rc(), file.err());
+        Run net = run("run", "squeezenet1_1", "--size", "48", "--iters", "2", "--json");
+        assertEquals(0, net.rc(), net.err());
+        assertEquals(top5(net.out()), top5(file.out()), file.out());
+        assertTrue(file.out().contains("\"net\":\"sq.onnx\"") && file.out().contains("\"size\":48"), file.out());
+        Run b2 = run("run", f.toString(), "--iters", "1", "--batch", "2", "--json");
+        assertEquals(0, b2.rc(), b2.err());
+        assertTrue(b2.out().contains("\"batch\":2"), b2.out());
+        Run bad = run("run", f.toString(), "--weights", dir.resolve("w.safetensors").toString());
+        assertEquals(2, bad.rc(), bad.err());
+        assertTrue(bad.err().contains("--weights does not apply to an ONNX file"), bad.err());
+    }
+
+    private static String top5(String json) {
+        int i = json.indexOf("\"top5\"");
+        return json.substring(i, json.indexOf(']', i) + 1);
+    }
+
     @Test
     void exportWithSafetensorsWeights() throws Exception {
         Graph g = OnnxCli.build("squeezenet1_1", 48);
@@ -54,7 +78,7 @@ class OnnxCliTest {
         Files.write(bad, new byte[] {10, 50, 1});
         for (String[] args : new String[][] {{"check", bad.toString()}, {"check", dir.resolve("missing.onnx").toString()},
                 {"export", "nosuchnet", "x.onnx"}, {"export", "squeezenet1_1"}, {"check", "squeezenet1_1", "--size", "-3"},
-                {"check", "squeezenet1_1", "--frobnicate"}}) {
+                {"check", "squeezenet1_1", "--frobnicate"}, {"run", bad.toString()}, {"run", dir.resolve("missing.onnx").toString()}}) {
             Run r = run(args);
             assertEquals(2, r.rc(), String.join(" ", args) + ": " + r.err());
             assertEquals(1, r.err().strip().lines().count(), r.err());
