@@ -95,18 +95,6 @@ public final class CompiledModel implements Model {
         return compiled.outputShape().withN(n);
     }
 
-    /** Runs one batch; returns a new output tensor the caller owns. */
-    public Tensor run(Tensor in) {
-        Objects.requireNonNull(in, "input tensor is null");
-        Tensor out = Tensor.allocate(outputShape(in.n()));
-        try {
-            run(in, out);
-            return out;
-        } catch (RuntimeException | Error e) {
-            out.close();
-            throw e;
-        }
-    }
 
     /** Runs one batch into {@code out} (shape {@link #outputShape}); no allocation once warmed up. */
     public void run(Tensor in, Tensor out) {

@@ -17,8 +17,18 @@ public interface Model extends AutoCloseable {
     /** The output shape for a batch of {@code n}. */
     Shape outputShape(int n);
 
-    /** Runs one batch; returns a new output tensor the caller owns. */
-    Tensor run(Tensor in);
+    /** Runs one batch; returns a new output tensor the caller owns (freed again if the run fails). */
+    default Tensor run(Tensor in) {
+        java.util.Objects.requireNonNull(in, "input tensor is null");
+        Tensor out = Tensor.allocate(outputShape(in.n()));
+        try {
+            run(in, out);
+            return out;
+        } catch (RuntimeException | Error e) {
+            out.close();
+            throw e;
+        }
+    }
 
     /** Runs one batch into {@code out}; no allocation once the plan for that batch exists. */
     void run(Tensor in, Tensor out);

@@ -91,17 +91,6 @@ public final class DeviceModel implements Model {
     @Override public String backendName() { return backendName; }
     @Override public Shape outputShape(int n) { return compiled.outputShape().withN(n); }
 
-    @Override
-    public Tensor run(Tensor in) {
-        Tensor out = Tensor.allocate(outputShape(in.n()));
-        try {
-            run(in, out);
-            return out;
-        } catch (RuntimeException | Error e) {
-            out.close();
-            throw e;
-        }
-    }
 
     @Override
     public void run(Tensor in, Tensor out) {
