@@ -33,13 +33,7 @@ final class DirectConv extends CpuConv {
     private final int k, s, pd;
     private int Hp, Wj, plane;
     private float[][] bufs, rows;
-    private static final jdk.incubator.vector.VectorShuffle<Float> EVEN = shuffle(0), ODD = shuffle(1);
-
-    private static jdk.incubator.vector.VectorShuffle<Float> shuffle(int first) {
-        int[] ix = new int[L];
-        for (int i = 0; i < L; i++) ix[i] = 2 * i + first;
-        return jdk.incubator.vector.VectorShuffle.fromArray(S, ix, 0);
-    }
+    private static final jdk.incubator.vector.VectorShuffle<Float> EVEN = Vec.EVEN, ODD = Vec.ODD;
 
     DirectConv(Conv2d op, Tensor weight, Tensor bias, Tensor inScale, Tensor inShift, CpuPool pool) {
         super(op, weight, bias, inScale, inShift, pool);

@@ -28,7 +28,7 @@ import jcnn.tensor.Tensor;
 final class PoolStep implements Step, CpuPool.Task {
     private static final VectorSpecies<Float> S = Vec.S;
     private static final int L = Vec.L;
-    private static final VectorShuffle<Float> EVEN = pairs(0), ODD = pairs(1);
+    private static final VectorShuffle<Float> EVEN = Vec.EVEN, ODD = Vec.ODD;
 
     private final Tensor in, out;
     private final int k, s, pad, Wj, OWp;
@@ -37,13 +37,6 @@ final class PoolStep implements Step, CpuPool.Task {
     private final CpuPool pool;
     private final int chunks, count;
     private final float[] inv; // avg: 1/divisor per output position (+ L slack)
-
-    /** Lanes 2i + first of the pair (v0, v1): indexes >= L select from v1. */
-    private static VectorShuffle<Float> pairs(int first) {
-        int[] ix = new int[L];
-        for (int i = 0; i < L; i++) ix[i] = 2 * i + first;
-        return VectorShuffle.fromArray(S, ix, 0);
-    }
 
     PoolStep(MaxPool mp, AvgPool ap, Tensor in, Tensor out, CpuPool pool) {
         this.pool = pool;

@@ -17,6 +17,14 @@ final class Vec {
     static final int L = S.length();
     static final ByteOrder BO = ByteOrder.nativeOrder();
     static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    /** Two-vector deinterleave: {@code v0.rearrange(EVEN, v1)} holds lanes 0, 2, 4, ... of the pair (v0, v1), ODD lanes 1, 3, 5, .... */
+    static final jdk.incubator.vector.VectorShuffle<Float> EVEN = pairs(0), ODD = pairs(1);
+
+    private static jdk.incubator.vector.VectorShuffle<Float> pairs(int first) {
+        int[] ix = new int[L];
+        for (int i = 0; i < L; i++) ix[i] = 2 * i + first; // indexes >= L select from the second vector
+        return jdk.incubator.vector.VectorShuffle.fromArray(S, ix, 0);
+    }
 
     /**
      * The sum of a vector's lanes, stored by the caller into {@code lanes} (one {@code float[L]} per
