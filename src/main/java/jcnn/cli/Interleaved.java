@@ -32,12 +32,11 @@ final class Interleaved {
     static long[][] time(Runnable[] engines, int fixedIters, double budgetS, long warmupNs, long quietNs) {
         int e = engines.length;
         long[] warm = new long[e];
-        long start = System.nanoTime(), jit = jitMillis(), jitChanged = start;
+        JitWatch jit = new JitWatch(quietNs);
         int warmRuns = 0;
         for (; ; warmRuns++) {
-            long now = System.nanoTime(), j = jitMillis();
-            if (j != jit) { jit = j; jitChanged = now; }
-            boolean done = warmRuns >= WARMUP_RUNS && (now - jitChanged >= quietNs || now - start >= MAX_WARMUP_NS);
+            boolean settled = jit.settled();
+            boolean done = warmRuns >= WARMUP_RUNS && settled;
             for (long w : warm) done &= w >= warmupNs;
             if (done) break;
             for (int k = 0; k < e; k++) {
@@ -87,6 +86,27 @@ final class Interleaved {
         long slowest = 1;
         for (long w : warmNs) slowest = Math.max(slowest, w / Math.max(1, warmRuns));
         return (int) Math.max(BLOCK, Math.min(100, BLOCK_NS / slowest));
+    }
+
+    /**
+     * Watches the JIT during a warm-up: {@link #settled} once it has compiled nothing for
+     * {@code quietNs}, or {@link #MAX_WARMUP_NS} after the watch started. Call it once per warm-up
+     * step, so that every change is seen when it happens.
+     */
+    static final class JitWatch {
+        private final long start = System.nanoTime(), quietNs;
+        private long jit = jitMillis(), changed = start;
+
+        JitWatch(long quietNs) { this.quietNs = quietNs; }
+
+        boolean settled() {
+            long now = System.nanoTime(), j = jitMillis();
+            if (j != jit) { jit = j; changed = now; }
+            return now - changed >= quietNs || now - start >= MAX_WARMUP_NS;
+        }
+
+        /** Nanoseconds since the watch started. */
+        long elapsedNs() { return System.nanoTime() - start; }
     }
 
     /** Total JIT compilation time so far (ms), or -1 where the JVM does not report it (then only the run and time minimums apply). */

@@ -39,12 +39,10 @@ final class Profile {
         // JIT warm-up: the vector kernels reach C2 only after tens of runs, and a step timed while C2
         // recompiles it reads up to 10x slow. At least WARM_NS and `warmup` runs, then until the JIT
         // has compiled nothing for Interleaved.QUIET_NS (at most Interleaved.MAX_WARMUP_NS).
-        long start = System.nanoTime(), jit = Interleaved.jitMillis(), jitChanged = start;
+        var jit = new Interleaved.JitWatch(Interleaved.QUIET_NS);
         for (int w = 0; ; w++) {
-            long now = System.nanoTime(), j = Interleaved.jitMillis();
-            if (j != jit) { jit = j; jitChanged = now; }
-            if (w >= Math.max(1, warmup) && now - start >= WARM_NS
-                && (now - jitChanged >= Interleaved.QUIET_NS || now - start >= Interleaved.MAX_WARMUP_NS)) break;
+            boolean settled = jit.settled();
+            if (w >= Math.max(1, warmup) && jit.elapsedNs() >= WARM_NS && settled) break;
             m.run(in, out);
         }
         for (int i = 0; i < n; i++) plan.runStep(i);
