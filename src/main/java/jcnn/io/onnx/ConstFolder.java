@@ -40,14 +40,14 @@ final class ConstFolder {
             }
             case "Gather" -> {
                 long[] data = ints(s, n.input(0));
-                Tensor idx = s.constant(n.input(1));
-                if (s.constant(n.input(0)).dims().length != 1 || n.i("axis", 0) != 0) throw new IllegalArgumentException("only 1-D Gather is folded");
+                Tensor idx = in(s, n, 1);
+                if (in(s, n, 0).dims().length != 1 || n.i("axis", 0) != 0) throw new IllegalArgumentException("only 1-D Gather is folded");
                 long[] iv = ints(s, n.input(1)), v = new long[iv.length];
                 for (int i = 0; i < iv.length; i++) v[i] = data[(int) norm(iv[i], data.length)];
                 yield Tensor.ofLongs(out, v, idx.dims());
             }
             case "Unsqueeze", "Squeeze" -> {
-                Tensor t = s.constant(n.input(0));
+                Tensor t = in(s, n, 0);
                 long[] axes = s.opset >= 13 ? (n.input(1).isEmpty() ? null : ints(s, n.input(1))) : n.ints("axes");
                 yield new Tensor(out, t.dataType(), n.opType().equals("Unsqueeze") ? unsqueeze(t.dims(), axes) : squeeze(t.dims(), axes), t.floats(), t.longs());
             }
@@ -58,7 +58,7 @@ final class ConstFolder {
                 yield Tensor.ofLongs(out, a, a.length);
             }
             case "Cast" -> {
-                Tensor t = s.constant(n.input(0));
+                Tensor t = in(s, n, 0);
                 long to = n.i("to", OnnxProto.INT64);
                 if (to == OnnxProto.FLOAT || to == OnnxProto.DOUBLE) {
                     float[] f = t.isFloat() ? t.floats() : toFloats(t.longs());
@@ -76,17 +76,17 @@ final class ConstFolder {
                 long[] v = Arrays.copyOfRange(data, (int) b, (int) e);
                 yield Tensor.ofLongs(out, v, v.length);
             }
-            case "Identity" -> s.constant(n.input(0));
+            case "Identity" -> in(s, n, 0);
             case "Floor", "Ceil" -> {
                 // torch's c // g: on integers a no-op, on floats the rounding
-                Tensor t = s.constant(n.input(0));
+                Tensor t = in(s, n, 0);
                 if (!t.isFloat()) yield t;
                 float[] f = t.floats().clone();
                 for (int i = 0; i < f.length; i++) f[i] = (float) (n.opType().equals("Floor") ? Math.floor(f[i]) : Math.ceil(f[i]));
                 yield new Tensor(out, t.dataType(), t.dims(), f, null);
             }
             case "Reshape" -> {
-                Tensor t = s.constant(n.input(0));
+                Tensor t = in(s, n, 0);
                 long[] d = ShapeImport.resolve(t.dims(), ints(s, n.input(1)), n.i("allowzero", 0) != 0);
                 yield new Tensor(out, t.dataType(), d, t.floats(), t.longs());
             }
@@ -105,7 +105,7 @@ final class ConstFolder {
     }
 
     private static Tensor arith(ImportState s, Node n, String out) {
-        Tensor a = s.constant(n.input(0)), b = s.constant(n.input(1));
+        Tensor a = in(s, n, 0), b = in(s, n, 1);
         long na = a.elements(), nb = b.elements();
         if (na != nb && na != 1 && nb != 1) throw new IllegalArgumentException("folding " + n.opType() + " needs equal sizes or a scalar");
         Tensor big = na >= nb ? a : b;
@@ -127,8 +127,11 @@ final class ConstFolder {
         return new Tensor(out, OnnxProto.INT64, big.dims(), null, r);
     }
 
+    /** Input k of a node being folded: a constant, or an error naming the node and input (an empty name included). */
+    private static Tensor in(ImportState s, Node n, int k) { return s.requireConst(n.input(k), n.opType() + " input " + k); }
+
     private static long[] ints(ImportState s, String v) {
-        Tensor t = s.constant(v);
+        Tensor t = s.requireConst(v, "shape or index list");
         return t.isFloat() ? toLongs(t.floats()) : t.longs();
     }
 
