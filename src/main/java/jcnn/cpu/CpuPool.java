@@ -110,19 +110,20 @@ public final class CpuPool implements AutoCloseable {
     /** Claims and runs items of epoch {@code ep}; a stale worker's CAS fails once the epoch moved. */
     private void work(int id, long ep) {
         Task t = task;
-        int n = items;
+        int n = items, ran = 0;
         while (true) {
             long v = state.get();
             int idx = (int) v;
-            if ((v >>> 32) != ep || idx >= n || t == null) return;
+            if ((v >>> 32) != ep || idx >= n || t == null) break;
             if (!state.compareAndSet(v, v + 1)) continue;
             try {
                 t.run(idx, id);
             } catch (Throwable x) {
                 if (failure == null) failure = x;
             }
-            done.incrementAndGet();
+            ran++;
         }
+        if (ran > 0) done.addAndGet(ran); // once per worker and run: a second contended line per item cost as much as small items
     }
 
     private void loop(int id) {
