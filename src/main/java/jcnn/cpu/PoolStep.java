@@ -20,7 +20,7 @@ import jcnn.tensor.Tensor;
  * with unaligned loads, stride 2 by taking the even lanes of two loads (a two-vector shuffle), other
  * strides scalar. The average multiplies by 1/{@link AvgPool#divisor} (count_include_pad or not),
  * precomputed per output position. Results are stored straight to the output segment (the row's last
- * vector masked). The earlier version copied each plane twice (heap, then a stride-split padded
+ * partial vector element by element). The earlier version copied each plane twice (heap, then a stride-split padded
  * plane) before pooling: squeezenet1_1's 64x111x111 max pool took 394 us on two threads, ORT 125 us.
  *
  * <p>Threads: items are chunks of the N*C planes claimed from the {@link CpuPool}; each worker has its
@@ -48,7 +48,7 @@ final class PoolStep implements Step, CpuPool.Task {
         s = max ? mp.stride() : ap.stride();
         pad = max ? mp.pad() : ap.pad();
         int H = in.h(), W = in.w(), OH = out.h(), OW = out.w();
-        int len = Math.max(pad + W, Vec.roundUp(OW, L) * s + k) + 2 * L; // every read of the row stays inside
+        int len = Math.max(pad + W, Vec.roundUp(OW, L) * s + k) + 3 * L; // every read stays inside; the last L: a spill slot
         vrows = new float[pool.size()][len];
         if (max) for (float[] r : vrows) java.util.Arrays.fill(r, Float.NEGATIVE_INFINITY);
         count = in.n() * in.c();
@@ -75,14 +75,25 @@ final class PoolStep implements Step, CpuPool.Task {
             long ip = n * in.batchStride() + (long) c * H * W, op = n * out.batchStride() + (long) c * OH * OW;
             for (int oy = 0; oy < OH; oy++) {
                 int y0 = Math.max(0, oy * s - pad), y1 = Math.min(H, oy * s - pad + k); // the window's rows inside the input
-                // column-wise reduction of rows y0..y1-1 into vr[pad .. pad+W); the tail vector masked so the slack keeps init
-                for (int x = 0; x < W; x += L) {
-                    var m = S.indexInRange(x, W);
-                    FloatVector acc = FloatVector.broadcast(S, init);
+                // column-wise reduction of rows y0..y1-1 into vr[pad .. pad+W); the slack keeps init. The tail is
+                // scalar: a mask over a variable range is not scalar-replaced by C2 here (densenet121 allocated
+                // 360 KB per run with masked loads)
+                int x = 0;
+                if (y0 >= y1) { java.util.Arrays.fill(vr, pad, pad + W, init); x = W; } // a window wholly in the padding
+                for (; x <= W - L; x += L) {
+                    FloatVector acc = Vec.load(src, ip + (long) y0 * W + x);
                     // two loops, not one with "if max" inside: a vector phi can defeat C2's scalar replacement
-                    if (max) for (int y = y0; y < y1; y++) acc = acc.max(Vec.load(src, ip + (long) y * W + x, m));
-                    else for (int y = y0; y < y1; y++) acc = acc.add(Vec.load(src, ip + (long) y * W + x, m));
-                    acc.intoArray(vr, pad + x, m);
+                    if (max) for (int y = y0 + 1; y < y1; y++) acc = acc.max(Vec.load(src, ip + (long) y * W + x));
+                    else for (int y = y0 + 1; y < y1; y++) acc = acc.add(Vec.load(src, ip + (long) y * W + x));
+                    acc.intoArray(vr, pad + x);
+                }
+                for (; x < W; x++) {
+                    float v = src.getAtIndex(Vec.F, ip + (long) y0 * W + x);
+                    for (int y = y0 + 1; y < y1; y++) {
+                        float u = src.getAtIndex(Vec.F, ip + (long) y * W + x);
+                        v = max ? Math.max(v, u) : v + u;
+                    }
+                    vr[pad + x] = v;
                 }
                 long o = op + (long) oy * OW;
                 if (s > 2) { // other strides: scalar
@@ -107,7 +118,12 @@ final class PoolStep implements Step, CpuPool.Task {
                     }
                     if (!max) acc = acc.mul(FloatVector.fromArray(S, inv, oy * OW + x0));
                     if (x0 + L <= OW) Vec.store(acc, dst, o + x0);
-                    else Vec.store(acc, dst, o + x0, S.indexInRange(x0, OW));
+                    else { // the row's last, partial vector: through the row's slack, then scalar (no variable mask, see above)
+                        int t = vr.length - L;
+                        acc.intoArray(vr, t);
+                        for (int i = 0; i < OW - x0; i++) dst.setAtIndex(Vec.F, o + x0 + i, vr[t + i]);
+                        java.util.Arrays.fill(vr, t, t + L, init);
+                    }
                 }
             }
         }
