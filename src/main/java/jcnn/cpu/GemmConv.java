@@ -29,11 +29,15 @@ import jcnn.tensor.Tensor;
 final class GemmConv extends CpuConv {
     private static final VectorSpecies<Float> S = Vec.S;
     private static final int L = Vec.L, NR = 2 * Vec.L;
+    /** K chunk of the K-blocked path: 256 x 32 floats of a strip (32 KB) fit L1 (48 KB here). */
+    static final int KC = 256;
+    private final boolean kBlocked; // K > KC and cog <= 128: the K-blocked loop order in run()
 
     private final int K, SS, cogP, nBlocks; // SS: a strip's stride in the panel, K rows + one spare row
     private final float[] pw;       // [group][rowBlock][K][8 or 4]
     private float[][] panels;       // per worker [nc/NR][K][NR]
     private float[][] tiles;        // per worker [8][NR]
+    private float[][] cbufs;        // per worker, K > KC only: a strip's partial sums, [block][8][NR]
     private float[][] rowBufs;      // per worker: the input rows a tile needs, zero-padded, stride-deinterleaved
     private int nc, nPC, coSplit, rowsIn, Wj;
 
@@ -41,6 +45,7 @@ final class GemmConv extends CpuConv {
         super(op, weight, bias, inScale, inShift, pool);
         K = cig * op.kernel() * op.kernel();
         SS = (K + 1) * NR;
+        kBlocked = K > KC && cog <= 128;
         cogP = Vec.roundUp(cog, 4);
         nBlocks = (cogP + 7) / 8;
         float[] w = weight.toArray();
@@ -58,7 +63,7 @@ final class GemmConv extends CpuConv {
     @Override
     void resize() {
         int T = pool.size();
-        int ncMax = Math.max(NR, Math.min(1024, 65536 / K / NR * NR)); // B tile <= 256 KB (L2)
+        int ncMax = kBlocked ? 256 : Math.max(NR, Math.min(1024, 65536 / K / NR * NR)); // B tile <= 256 KB (L2) unless K-blocked (the panel is used once, strip by strip; wider tiles read longer runs of each input row)
         nPC = (OHW + ncMax - 1) / ncMax;
         int base = N * op.groups();
         if (base * nPC < 4 * T) nPC = Math.min(Vec.roundUp(nPC, T), Math.max(1, OHW / NR)); // even shares
@@ -76,6 +81,7 @@ final class GemmConv extends CpuConv {
             else for (float[] b : rowBufs) java.util.Arrays.fill(b, 0f); // the padding columns must be zero; runs write only the interior
         }
         if (tiles == null || tiles.length != T) tiles = new float[T][8 * NR];
+        if (kBlocked && (cbufs == null || cbufs.length != T)) cbufs = new float[T][nBlocks * 8 * NR];
     }
 
     @Override int items() { return N * op.groups() * nPC * coSplit; }
@@ -94,8 +100,38 @@ final class GemmConv extends CpuConv {
         // write streams, not one per output channel), each weight block is read once per tile, and the
         // tile's panel (<= 256 KB) stays in L2. Strips outer measured the same on 256->1024 @56 and
         // 15-40% slower on 16->96 @112 (one process per variant, alternated).
-        for (int blk = b0; blk < b1; blk++)
-            for (int st = 0; st < strips; st++) tile(pan, ct, n, g, p0, np, st, blk);
+        if (!kBlocked) {
+            for (int blk = b0; blk < b1; blk++)
+                for (int st = 0; st < strips; st++) tile(pan, ct, n, g, p0, np, st, blk);
+            return;
+        }
+        // K > KC, few output rows: a strip's K x 32 panel no longer fits L1 (1x1 layers of the same FLOPs
+        // on one thread: K=256 106 GFLOP/s, K=512 79, K=1024 46). So strips outer, K in chunks of KC,
+        // weight blocks inner: the chunk of the strip (32 KB) stays in L1 across all the blocks; each
+        // block's partial sums collect in the per-worker C buffer, emitted once the strip's K is done.
+        // 1024->32 at 28x28, 2 threads: 601 -> 447 us. With many rows the blocks' weight chunks stream
+        // from L2 once per strip instead: squeezenet's 512->1000 classifier went 0.98 -> 1.07 ms, hence
+        // the limit on rows (see kBlocked).
+        float[] cb = cbufs[worker];
+        for (int st = 0; st < strips; st++) {
+            for (int k0 = 0; k0 < K; k0 += KC) {
+                int kn = Math.min(KC, K - k0);
+                for (int blk = b0; blk < b1; blk++) {
+                    int r0 = blk * 8, m = Math.min(8, cogP - r0), co = (blk - b0) * 8 * NR;
+                    int wo = (g * cogP + r0) * K + k0 * m, bo = st * SS + k0 * NR;
+                    if (m == 8) micro8(pan, bo, wo, ct, kn);
+                    else micro4(pan, bo, wo, ct, kn);
+                    if (k0 == 0) System.arraycopy(ct, 0, cb, co, m * NR);
+                    else for (int i = 0; i < m * NR; i += L) FloatVector.fromArray(S, cb, co + i).add(FloatVector.fromArray(S, ct, i)).intoArray(cb, co + i);
+                }
+            }
+            int p = p0 + st * NR, len = Math.min(NR, np - st * NR);
+            for (int blk = b0; blk < b1; blk++) {
+                int r0 = blk * 8, rows = Math.min(Math.min(8, cogP - r0), cog - r0), co = (blk - b0) * 8 * NR, oc0 = g * cog + r0;
+                if (rows == 8 && len == NR) emit8(cb, co, n, oc0, p);
+                else for (int r = 0; r < rows; r++) emitRow(cb, co + r * NR, n, oc0 + r, p, len);
+            }
+        }
     }
 
     /** Output rows of block blk x pixels of strip st: the micro-kernel, then the epilogue per row. */
@@ -103,9 +139,9 @@ final class GemmConv extends CpuConv {
         int bo = st * SS, p = p0 + st * NR, len = Math.min(NR, np - st * NR);
         int r0 = blk * 8, m = Math.min(8, cogP - r0), rows = Math.min(m, cog - r0);
         int wo = (g * cogP + r0) * K, oc0 = g * cog + r0;
-        if (m == 8) micro8(pan, bo, wo, ct);
-        else micro4(pan, bo, wo, ct);
-        if (rows == 8 && len == NR) emit8(ct, n, oc0, p);
+        if (m == 8) micro8(pan, bo, wo, ct, K);
+        else micro4(pan, bo, wo, ct, K);
+        if (rows == 8 && len == NR) emit8(ct, 0, n, oc0, p);
         else for (int r = 0; r < rows; r++) emitRow(ct, r * NR, n, oc0 + r, p, len);
     }
 
@@ -113,7 +149,7 @@ final class GemmConv extends CpuConv {
      * The epilogue of a whole 8 x 32 tile (the common case): {@link #emitRow}'s work in one loop of
      * fixed length, no tail (small-K layers pay it per 8 x K x 32 MACs; pointwise 16->96 ran 30% faster).
      */
-    private void emit8(float[] ct, int n, int oc0, int p) {
+    private void emit8(float[] ct, int co, int n, int oc0, int p) {
         final MemorySegment o = outM, res = resM;
         final float lo = this.lo, hi = this.hi;
         final float[] bs = bias;
@@ -121,16 +157,16 @@ final class GemmConv extends CpuConv {
         if (res == null) {
             for (int r = 0; r < 8; r++, at += rs) {
                 float b = bs[oc0 + r];
-                FloatVector.fromArray(S, ct, r * NR).add(b).max(lo).min(hi).intoMemorySegment(o, at, Vec.BO);
-                FloatVector.fromArray(S, ct, r * NR + L).add(b).max(lo).min(hi).intoMemorySegment(o, at + 4 * L, Vec.BO);
+                FloatVector.fromArray(S, ct, co + r * NR).add(b).max(lo).min(hi).intoMemorySegment(o, at, Vec.BO);
+                FloatVector.fromArray(S, ct, co + r * NR + L).add(b).max(lo).min(hi).intoMemorySegment(o, at + 4 * L, Vec.BO);
             }
         } else { // a separate loop: a vector phi over "residual or not" can defeat C2's scalar replacement
             long ra = (n * resBS + (long) oc0 * OHW + p) << 2;
             for (int r = 0; r < 8; r++, at += rs, ra += rs) {
                 float b = bs[oc0 + r];
-                FloatVector.fromArray(S, ct, r * NR).add(b).add(FloatVector.fromMemorySegment(S, res, ra, Vec.BO))
+                FloatVector.fromArray(S, ct, co + r * NR).add(b).add(FloatVector.fromMemorySegment(S, res, ra, Vec.BO))
                     .max(lo).min(hi).intoMemorySegment(o, at, Vec.BO);
-                FloatVector.fromArray(S, ct, r * NR + L).add(b).add(FloatVector.fromMemorySegment(S, res, ra + 4 * L, Vec.BO))
+                FloatVector.fromArray(S, ct, co + r * NR + L).add(b).add(FloatVector.fromMemorySegment(S, res, ra + 4 * L, Vec.BO))
                     .max(lo).min(hi).intoMemorySegment(o, at + 4 * L, Vec.BO);
             }
         }
@@ -147,22 +183,22 @@ final class GemmConv extends CpuConv {
                 int c = g * cig + ic;
                 long src = ib + (long) c * HW + p0;
                 float a = sc == null ? 1f : sc[c], b = sc == null ? 0f : sh[c];
-                for (int j = 0; j < npad; j += L) {
-                    int dst = (j / NR) * SS + ic * NR + (j % NR);
-                    if (j + L <= np && sc == null) {
-                        FloatVector.fromMemorySegment(S, inM, (src + j) << 2, Vec.BO).intoArray(pan, dst);
-                    } else if (j + L <= np) {
-                        FloatVector.fromMemorySegment(S, inM, (src + j) << 2, Vec.BO).fma(a, b).max(0f).intoArray(pan, dst);
-                    } else {
-                        for (int i = 0; i < L; i++) {
-                            float v = 0f;
-                            if (j + i < np) {
-                                v = inM.getAtIndex(Vec.F, src + j + i);
-                                if (sc != null) v = Math.max(0f, Math.fma(v, a, b));
-                            }
-                            pan[dst + i] = v;
-                        }
+                int j = 0, row = ic * NR;
+                // whole vectors in branch-free loops (one per prologue case), then the tail element by element
+                if (sc == null) {
+                    for (; j <= np - L; j += L)
+                        FloatVector.fromMemorySegment(S, inM, (src + j) << 2, Vec.BO).intoArray(pan, (j / NR) * SS + row + (j % NR));
+                } else {
+                    for (; j <= np - L; j += L)
+                        FloatVector.fromMemorySegment(S, inM, (src + j) << 2, Vec.BO).fma(a, b).max(0f).intoArray(pan, (j / NR) * SS + row + (j % NR));
+                }
+                for (; j < npad; j++) {
+                    float v = 0f;
+                    if (j < np) {
+                        v = inM.getAtIndex(Vec.F, src + j);
+                        if (sc != null) v = Math.max(0f, Math.fma(v, a, b));
                     }
+                    pan[(j / NR) * SS + row + (j % NR)] = v;
                 }
             }
             return;
@@ -266,11 +302,11 @@ final class GemmConv extends CpuConv {
     }
 
     /** 8 output rows x 32 pixels: 16 accumulators in registers over K, then stored to ct [8][32]. */
-    private void micro8(float[] pan, int bo, int wo, float[] ct) {
+    private void micro8(float[] pan, int bo, int wo, float[] ct, int kn) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00,
             c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
         final float[] w = pw;
-        for (int k = 0, pb = bo, wb = wo; k < K; k++, pb += NR, wb += 8) {
+        for (int k = 0, pb = bo, wb = wo; k < kn; k++, pb += NR, wb += 8) {
             FloatVector b0 = FloatVector.fromArray(S, pan, pb), b1 = FloatVector.fromArray(S, pan, pb + L);
             FloatVector a = FloatVector.broadcast(S, w[wb]);
             c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
@@ -300,10 +336,10 @@ final class GemmConv extends CpuConv {
     }
 
     /** 4 output rows x 32 pixels (a group's last block when its rows are not a multiple of 8). */
-    private void micro4(float[] pan, int bo, int wo, float[] ct) {
+    private void micro4(float[] pan, int bo, int wo, float[] ct, int kn) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         final float[] w = pw;
-        for (int k = 0, pb = bo, wb = wo; k < K; k++, pb += NR, wb += 4) {
+        for (int k = 0, pb = bo, wb = wo; k < kn; k++, pb += NR, wb += 4) {
             FloatVector b0 = FloatVector.fromArray(S, pan, pb), b1 = FloatVector.fromArray(S, pan, pb + L);
             FloatVector a = FloatVector.broadcast(S, w[wb]);
             c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
