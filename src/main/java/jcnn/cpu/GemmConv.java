@@ -203,6 +203,10 @@ final class GemmConv extends CpuConv {
             }
             return;
         }
+        if (k == 1 && s == 2 && pd == 0) {
+            pack1x1s2(pan, ib, g, p0, np, npad);
+            return;
+        }
         if (padded()) {
             im2colPadded(pan, ib, g, p0, np, npad, rowBufs[worker]);
             return;
@@ -228,6 +232,50 @@ final class GemmConv extends CpuConv {
                         pan[(j / NR) * SS + kk * NR + (j % NR)] = v;
                     }
                 }
+        }
+    }
+
+    /**
+     * 1x1 stride 2 (ResNeXt's downsampling shortcuts): output pixel (oy, ox) reads input (2oy, 2ox), so
+     * a chunk of up to L pixels within one output row is the even lanes of two vector loads at input
+     * column 2*ox (a two-vector shuffle). Chunks and their whole-vector stores as in
+     * {@link #im2colPadded}; a chunk whose loads would pass the end of the input segment, and the
+     * zeros past the tile's last pixel, are written element by element. Was an element gather with a
+     * bounds test per element, repeated by every output-row split of the tile.
+     */
+    private void pack1x1s2(float[] pan, long ib, int g, int p0, int np, int npad) {
+        final MemorySegment inM = this.inM;
+        final float[] sc = this.sc, sh = this.sh;
+        final int W = this.W, OW = this.OW;
+        final long limit = inM.byteSize() / 4;
+        for (int ic = 0; ic < cig; ic++) {
+            int c = g * cig + ic;
+            long cb = ib + (long) c * HW;
+            float a = sc == null ? 1f : sc[c], b = sc == null ? 0f : sh[c];
+            int oy = p0 / OW, ox = p0 % OW;
+            for (int j = 0; j < npad; ) {
+                int jr = j % NR, d = (j / NR) * SS + ic * NR + jr;
+                if (j >= np) { // past the tile's last pixel: zeros up to the strip's end
+                    Arrays.fill(pan, d, d + NR - jr, 0f);
+                    j += NR - jr;
+                    continue;
+                }
+                int m = Math.min(Math.min(L, NR - jr), Math.min(OW - ox, np - j));
+                long src = cb + (long) (2 * oy) * W + 2 * ox;
+                if (src + 2 * L <= limit) {
+                    FloatVector v0 = Vec.load(inM, src), v1 = Vec.load(inM, src + L);
+                    if (sc != null) { v0 = v0.fma(a, b).max(0f); v1 = v1.fma(a, b).max(0f); }
+                    v0.rearrange(Vec.EVEN, v1).intoArray(pan, d);
+                } else {
+                    for (int i = 0; i < m; i++) {
+                        float v = inM.getAtIndex(Vec.F, src + 2L * i);
+                        pan[d + i] = sc == null ? v : Math.max(0f, Math.fma(v, a, b));
+                    }
+                }
+                j += m;
+                ox += m;
+                if (ox == OW) { ox = 0; oy++; }
+            }
         }
     }
 
