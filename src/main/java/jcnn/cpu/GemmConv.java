@@ -311,8 +311,25 @@ final class GemmConv extends CpuConv {
                 if (s == 1) {
                     MemorySegment.copy(inM, Vec.F, src << 2, buf, d + pd, W);
                     if (sc != null) prologue(buf, d + pd, W, a, b);
-                } else {
-                    for (int ix = 0; ix < W; ix++) {
+                } else { // stride 2: input column ix is padded column X = ix + pd, phase X & 1, index X >> 1
+                    int ix = 0, de = d + (pd & 1) * Wj + (pd >> 1), dO = d + ((pd + 1) & 1) * Wj + ((pd + 1) >> 1);
+                    // 2L columns at a time: even lanes to one phase, odd to the other (two-vector shuffles), while
+                    // the loads stay in the row and the stores in their phase rows; then element by element
+                    int lim = Math.min(W - 2 * L, 2 * (Wj - L - ((pd + 1) >> 1)));
+                    if (sc == null) {
+                        for (; ix <= lim; ix += 2 * L) {
+                            FloatVector v0 = Vec.load(inM, src + ix), v1 = Vec.load(inM, src + ix + L);
+                            v0.rearrange(Vec.EVEN, v1).intoArray(buf, de + ix / 2);
+                            v0.rearrange(Vec.ODD, v1).intoArray(buf, dO + ix / 2);
+                        }
+                    } else {
+                        for (; ix <= lim; ix += 2 * L) {
+                            FloatVector v0 = Vec.load(inM, src + ix).fma(a, b).max(0f), v1 = Vec.load(inM, src + ix + L).fma(a, b).max(0f);
+                            v0.rearrange(Vec.EVEN, v1).intoArray(buf, de + ix / 2);
+                            v0.rearrange(Vec.ODD, v1).intoArray(buf, dO + ix / 2);
+                        }
+                    }
+                    for (; ix < W; ix++) {
                         int X = ix + pd;
                         float v = inM.getAtIndex(Vec.F, src + ix);
                         buf[d + (X & 1) * Wj + (X >> 1)] = sc == null ? v : Math.max(0f, Math.fma(v, a, b));
