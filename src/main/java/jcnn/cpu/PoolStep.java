@@ -69,22 +69,27 @@ final class PoolStep implements Step, CpuPool.Task {
         final MemorySegment src = in.segment(), dst = out.segment();
         final float[] vr = vrows[worker];
         final float init = max ? Float.NEGATIVE_INFINITY : 0f;
+        final long limit = src.byteSize() / 4;
         int q0 = (int) ((long) item * count / chunks), q1 = (int) ((long) (item + 1) * count / chunks);
         for (int q = q0; q < q1; q++) {
             int n = q / C, c = q % C;
             long ip = n * in.batchStride() + (long) c * H * W, op = n * out.batchStride() + (long) c * OH * OW;
             for (int oy = 0; oy < OH; oy++) {
                 int y0 = Math.max(0, oy * s - pad), y1 = Math.min(H, oy * s - pad + k); // the window's rows inside the input
-                // column-wise reduction of rows y0..y1-1 into vr[pad .. pad+W); the slack keeps init. The tail is
-                // scalar: a mask over a variable range is not scalar-replaced by C2 here (densenet121 allocated
-                // 360 KB per run with masked loads)
+                // column-wise reduction of rows y0..y1-1 into vr[pad .. pad+W). No masks: a mask over a variable
+                // range is not scalar-replaced by C2 here (densenet121 allocated 360 KB per run with masked
+                // loads). The last vector reads on into the next row (its extra lanes land in vr's slack, reset
+                // to init below) unless that would pass the end of the input segment: then element by element.
+                // Direct vector calls, no Vec.load/store helpers: once other pool shapes had run in the JVM, C2
+                // stopped inlining them and boxed the vectors (55-79 KB per densenet121 run).
                 int x = 0;
                 if (y0 >= y1) { java.util.Arrays.fill(vr, pad, pad + W, init); x = W; } // a window wholly in the padding
-                for (; x <= W - L; x += L) {
-                    FloatVector acc = Vec.load(src, ip + (long) y0 * W + x);
+                long last = ip + (long) (y1 - 1) * W; // the lowest row read
+                for (; x < W && (x + L <= W || last + x + L <= limit); x += L) {
+                    FloatVector acc = FloatVector.fromMemorySegment(S, src, (ip + (long) y0 * W + x) << 2, Vec.BO);
                     // two loops, not one with "if max" inside: a vector phi can defeat C2's scalar replacement
-                    if (max) for (int y = y0 + 1; y < y1; y++) acc = acc.max(Vec.load(src, ip + (long) y * W + x));
-                    else for (int y = y0 + 1; y < y1; y++) acc = acc.add(Vec.load(src, ip + (long) y * W + x));
+                    if (max) for (int y = y0 + 1; y < y1; y++) acc = acc.max(FloatVector.fromMemorySegment(S, src, (ip + (long) y * W + x) << 2, Vec.BO));
+                    else for (int y = y0 + 1; y < y1; y++) acc = acc.add(FloatVector.fromMemorySegment(S, src, (ip + (long) y * W + x) << 2, Vec.BO));
                     acc.intoArray(vr, pad + x);
                 }
                 for (; x < W; x++) {
@@ -95,6 +100,7 @@ final class PoolStep implements Step, CpuPool.Task {
                     }
                     vr[pad + x] = v;
                 }
+                if (x > W) java.util.Arrays.fill(vr, pad + W, pad + x, init);
                 long o = op + (long) oy * OW;
                 if (s > 2) { // other strides: scalar
                     for (int ox = 0; ox < OW; ox++) {
@@ -117,7 +123,9 @@ final class PoolStep implements Step, CpuPool.Task {
                         else for (int kx = 1; kx < k; kx++) acc = acc.add(FloatVector.fromArray(S, vr, b + kx).rearrange(EVEN, FloatVector.fromArray(S, vr, b + kx + L)));
                     }
                     if (!max) acc = acc.mul(FloatVector.fromArray(S, inv, oy * OW + x0));
-                    if (x0 + L <= OW) Vec.store(acc, dst, o + x0);
+                    // a partial last vector spills onto the next rows of the plane, which are written after it;
+                    // only on the plane's last row does it go through vr's spare slot, element by element
+                    if (x0 + L <= OW || (long) oy * OW + x0 + L <= (long) OH * OW) acc.intoMemorySegment(dst, (o + x0) << 2, Vec.BO);
                     else { // the row's last, partial vector: through the row's slack, then scalar (no variable mask, see above)
                         int t = vr.length - L;
                         acc.intoArray(vr, t);
