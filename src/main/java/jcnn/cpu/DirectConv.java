@@ -79,19 +79,18 @@ final class DirectConv extends CpuConv {
         int size = cig * s * plane;
         if (bufs == null || bufs.length != pool.size() || bufs[0].length < size) bufs = new float[pool.size()][size];
         else for (float[] b : bufs) Arrays.fill(b, 0f); // the padding must be zero; runs write only the interior
-        rows = new float[pool.size()][4 * (OHW + L)]; // four output planes, rows at stride OW
-        chunks = Math.min(op.groups(), 4 * pool.size());
         cv = wc != null && OW <= CV_MAX_OW && op.groups() >= L;
+        // four output planes for general(), rows at stride OW; or a block's L planes for depthwise3c
+        rows = new float[pool.size()][cv ? Math.max(4 * (OHW + L), L * OHW + L) : 4 * (OHW + L)];
+        chunks = Math.min(op.groups(), 4 * pool.size());
         if (cv) {
-            Wp = W + 2 * pd;
+            Wp = Math.max(W + 2 * pd, (OW - 1) * s + 3);
             int Hq = Math.max(H + 2 * pd, (OH - 1) * s + 3);
-            Wp = Math.max(Wp, (OW - 1) * s + 3);
             gatherIn = new int[L];
             scatterOut = new int[L];
             for (int c = 0; c < L; c++) { gatherIn[c] = c * HW; scatterOut[c] = c * OHW; }
             planes = new float[pool.size()][L * HW];
             pix = new float[pool.size()][Hq * Wp * L]; // the border stays zero; runs write the interior
-            rows = new float[pool.size()][Math.max(4 * (OHW + L), L * OHW + L)];
             chunks = Math.min((op.groups() + L - 1) / L, 4 * pool.size()); // items are runs of whole blocks
         }
     }
@@ -199,21 +198,7 @@ final class DirectConv extends CpuConv {
     private void row2(long row, float[] buf, int base, int y, float a, float b) {
         final MemorySegment inM = this.inM;
         int se = base + (pd % 2) * plane + y * Wj + pd / 2, so = base + ((pd + 1) % 2) * plane + y * Wj + (pd + 1) / 2;
-        int lim = Math.min(W - 2 * L, 2 * (Wj - L - (pd + 1) / 2)), x = 0;
-        if (sc == null) {
-            for (; x <= lim; x += 2 * L) {
-                FloatVector v0 = FloatVector.fromMemorySegment(S, inM, (row + x) << 2, Vec.BO), v1 = FloatVector.fromMemorySegment(S, inM, (row + x + L) << 2, Vec.BO);
-                v0.rearrange(EVEN, v1).intoArray(buf, se + x / 2);
-                v0.rearrange(ODD, v1).intoArray(buf, so + x / 2);
-            }
-        } else {
-            for (; x <= lim; x += 2 * L) {
-                FloatVector v0 = FloatVector.fromMemorySegment(S, inM, (row + x) << 2, Vec.BO).fma(a, b).max(0f);
-                FloatVector v1 = FloatVector.fromMemorySegment(S, inM, (row + x + L) << 2, Vec.BO).fma(a, b).max(0f);
-                v0.rearrange(EVEN, v1).intoArray(buf, se + x / 2);
-                v0.rearrange(ODD, v1).intoArray(buf, so + x / 2);
-            }
-        }
+        int x = Vec.splitEvenOdd(inM, row, W, buf, se, so, Wj - (pd + 1) / 2, sc != null, a, b);
         if (x < W) { // the tail (< 2L columns): the same with masks, stores clipped to the sub-plane rows
             var m0 = S.indexInRange(x, W);
             var m1 = S.indexInRange(x + L, W);

@@ -312,23 +312,8 @@ final class GemmConv extends CpuConv {
                     MemorySegment.copy(inM, Vec.F, src << 2, buf, d + pd, W);
                     if (sc != null) prologue(buf, d + pd, W, a, b);
                 } else { // stride 2: input column ix is padded column X = ix + pd, phase X & 1, index X >> 1
-                    int ix = 0, de = d + (pd & 1) * Wj + (pd >> 1), dO = d + ((pd + 1) & 1) * Wj + ((pd + 1) >> 1);
-                    // 2L columns at a time: even lanes to one phase, odd to the other (two-vector shuffles), while
-                    // the loads stay in the row and the stores in their phase rows; then element by element
-                    int lim = Math.min(W - 2 * L, 2 * (Wj - L - ((pd + 1) >> 1)));
-                    if (sc == null) {
-                        for (; ix <= lim; ix += 2 * L) {
-                            FloatVector v0 = Vec.load(inM, src + ix), v1 = Vec.load(inM, src + ix + L);
-                            v0.rearrange(Vec.EVEN, v1).intoArray(buf, de + ix / 2);
-                            v0.rearrange(Vec.ODD, v1).intoArray(buf, dO + ix / 2);
-                        }
-                    } else {
-                        for (; ix <= lim; ix += 2 * L) {
-                            FloatVector v0 = Vec.load(inM, src + ix).fma(a, b).max(0f), v1 = Vec.load(inM, src + ix + L).fma(a, b).max(0f);
-                            v0.rearrange(Vec.EVEN, v1).intoArray(buf, de + ix / 2);
-                            v0.rearrange(Vec.ODD, v1).intoArray(buf, dO + ix / 2);
-                        }
-                    }
+                    int de = d + (pd & 1) * Wj + (pd >> 1), dO = d + ((pd + 1) & 1) * Wj + ((pd + 1) >> 1);
+                    int ix = Vec.splitEvenOdd(inM, src, W, buf, de, dO, Wj - ((pd + 1) >> 1), sc != null, a, b); // then element by element
                     for (; ix < W; ix++) {
                         int X = ix + pd;
                         float v = inM.getAtIndex(Vec.F, src + ix);

@@ -46,6 +46,31 @@ final class Vec {
         return s;
     }
 
+    /**
+     * Stride-2 split of one row of {@code in} (W floats from element src), through relu(x*a + b) when
+     * {@code prologue}: column 2i goes to dst[even + i], column 2i+1 to dst[odd + i], 2L columns per
+     * step (two loads, two two-vector shuffles) while the loads stay in the row and the stores within
+     * {@code room} floats of even and odd. Returns the first column left for the caller's tail.
+     */
+    static int splitEvenOdd(MemorySegment in, long src, int W, float[] dst, int even, int odd, int room, boolean prologue, float a, float b) {
+        int lim = Math.min(W - 2 * L, 2 * (room - L)), x = 0;
+        if (!prologue) {
+            for (; x <= lim; x += 2 * L) {
+                FloatVector v0 = FloatVector.fromMemorySegment(S, in, (src + x) << 2, BO), v1 = FloatVector.fromMemorySegment(S, in, (src + x + L) << 2, BO);
+                v0.rearrange(EVEN, v1).intoArray(dst, even + x / 2);
+                v0.rearrange(ODD, v1).intoArray(dst, odd + x / 2);
+            }
+        } else {
+            for (; x <= lim; x += 2 * L) {
+                FloatVector v0 = FloatVector.fromMemorySegment(S, in, (src + x) << 2, BO).fma(a, b).max(0f);
+                FloatVector v1 = FloatVector.fromMemorySegment(S, in, (src + x + L) << 2, BO).fma(a, b).max(0f);
+                v0.rearrange(EVEN, v1).intoArray(dst, even + x / 2);
+                v0.rearrange(ODD, v1).intoArray(dst, odd + x / 2);
+            }
+        }
+        return x;
+    }
+
     /** One lane buffer for {@link #sum} per worker. */
     static float[][] laneBuffers(int workers) { return new float[workers][L]; }
 
