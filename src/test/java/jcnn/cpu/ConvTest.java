@@ -33,6 +33,8 @@ class ConvTest {
             a("dw3 s1 17 7x17", Conv2d.of(17, 17, 3, 1, 1, 17).withResidual(true), 2, 7, 17),
             a("dw3 s2 16 17x17", Conv2d.of(16, 16, 3, 2, 1, 16).withBias(true).withAct(Activation.RELU), 1, 17, 17),
             a("dw3 s2 16 13x33", Conv2d.of(16, 16, 3, 2, 1, 16), 2, 13, 33),
+            a("dw3 s1 24 9x40 (rows stored from registers, a partial last vector)", Conv2d.of(24, 24, 3, 1, 1, 24).withBias(true).withAct(Activation.RELU6), 2, 9, 40),
+            a("dw3 s2 20 11x57", Conv2d.of(20, 20, 3, 2, 1, 20).withBias(true).withAct(Activation.RELU), 1, 11, 57),
             a("dw5 s2", Conv2d.of(8, 8, 5, 2, 2, 8), 1, 13, 13),
             a("dw3 s1 prologue 33 9x9", Conv2d.of(33, 33, 3, 1, 1, 33).withInputBnRelu(true).withBias(true), 2, 9, 9),
             a("dw3 s2 prologue 32 res 8x7", Conv2d.of(32, 32, 3, 2, 1, 32).withInputBnRelu(true).withResidual(true).withAct(Activation.RELU), 1, 8, 7),
