@@ -15,9 +15,12 @@ import jcnn.tensor.Tensor;
  * group [K][4]; rows padded with zeros to a multiple of 4). Per item the B tile of {@code nc} pixels is
  * packed into per-worker scratch as strips of NR = 32 pixels, [strip][K + 1][32] (the spare row takes
  * the overhang of im2col's whole-vector stores), so the micro-kernel reads B contiguously: a vector copy
- * for 1x1 stride 1; for k x k stride 1 and 2, vector loads from a zero-padded, stride-deinterleaved copy
+ * for 1x1 stride 1; for k x k stride 2, vector loads from a zero-padded, stride-deinterleaved copy
  * of the tile's input rows ({@link #im2colPadded}); an element gather otherwise. The input prologue is
- * applied here, once per element.
+ * applied here, once per element. k x k stride 1 has no panel: tiles are whole output rows, their
+ * input rows are copied zero-padded once, and the micro-kernel reads each K row of B in place at a
+ * shifted offset ({@link #runTaps}; DenseNet's 128->32 3x3, one layer, 2 threads: 28x28 547 -> 325 us,
+ * 7x7 133 -> 38 us; densenet121 61 -> 44-51 ms).
  *
  * <p>Work and threads: items = images x groups x pixel tiles x output-row ranges, claimed from the
  * {@link CpuPool} (rows are split only when there are too few tiles to feed every thread; the tile
@@ -32,6 +35,9 @@ final class GemmConv extends CpuConv {
     /** K chunk of the K-blocked path: 256 x 32 floats of a strip (32 KB) fit L1 (48 KB here). */
     static final int KC = 256;
     private final boolean kBlocked; // K > KC and cog <= 128: the K-blocked loop order in run()
+    private final boolean taps;     // k x k stride 1: B read in place from the padded rows ({@link #runTaps}), no im2col
+    private final int[] offs;       // taps only: per K row (ic, ky, kx), its offset in the padded rows at q = 0
+    private int tr;                 // taps only: output rows per tile
 
     private final int K, SS, cogP, nBlocks; // SS: a strip's stride in the panel, K rows + one spare row
     private final float[] pw;       // [group][rowBlock][K][8 or 4]
@@ -46,6 +52,8 @@ final class GemmConv extends CpuConv {
         K = cig * op.kernel() * op.kernel();
         SS = (K + 1) * NR;
         kBlocked = K > KC && cog <= 128;
+        taps = op.kernel() > 1 && op.stride() == 1;
+        offs = taps ? new int[K] : null;
         cogP = Vec.roundUp(cog, 4);
         nBlocks = (cogP + 7) / 8;
         float[] w = weight.toArray();
@@ -69,14 +77,22 @@ final class GemmConv extends CpuConv {
         if (base * nPC < 4 * T) nPC = Math.min(Vec.roundUp(nPC, T), Math.max(1, OHW / NR)); // even shares
         nc = Vec.roundUp((OHW + nPC - 1) / nPC, NR);
         nPC = (OHW + nc - 1) / nc;
+        if (taps) { // tiles of whole output rows, about as many as the pixel tiles above
+            tr = (OH + nPC - 1) / nPC;
+            nPC = (OH + tr - 1) / tr;
+        }
         int items = base * nPC, want = 2 * T;
         coSplit = items >= want || items % T == 0 && items >= T ? 1 : Math.min(nBlocks, (want + items - 1) / items);
         if (panels == null || panels.length != T || panels[0].length < SS * (nc / NR)) panels = new float[T][SS * (nc / NR)];
         if (padded()) {
             int s = op.stride(), rowsOut = Math.min(OH, (nc + OW - 1) / OW + 1);
-            rowsIn = (rowsOut - 1) * s + op.kernel();
+            rowsIn = (taps ? tr - 1 : rowsOut - 1) * s + op.kernel();
             Wj = (W + 2 * op.pad() + s - 1) / s;
-            int size = cig * rowsIn * s * Wj + L;
+            int size = cig * rowsIn * s * Wj + 2 * NR + op.kernel(); // taps: a strip's last loads run up to NR + k past the rows
+            if (taps)
+                for (int ic = 0, kk = 0; ic < cig; ic++)
+                    for (int ky = 0; ky < op.kernel(); ky++)
+                        for (int kx = 0; kx < op.kernel(); kx++) offs[kk++] = (ic * rowsIn + ky) * Wj + kx;
             if (rowBufs == null || rowBufs.length != T || rowBufs[0].length < size) rowBufs = new float[T][size];
             else for (float[] b : rowBufs) java.util.Arrays.fill(b, 0f); // the padding columns must be zero; runs write only the interior
         }
@@ -92,6 +108,10 @@ final class GemmConv extends CpuConv {
         int pc = t % nPC;
         t /= nPC;
         int g = t % op.groups(), n = t / op.groups();
+        if (taps) {
+            runTaps(n, g, pc, cs, worker);
+            return;
+        }
         int p0 = pc * nc, np = Math.min(nc, OHW - p0), strips = (np + NR - 1) / NR;
         float[] pan = panels[worker], ct = tiles[worker];
         pack(n, g, p0, np, strips * NR, pan, worker);
@@ -131,6 +151,64 @@ final class GemmConv extends CpuConv {
                 if (rows == 8 && len == NR) emit8(cb, co, n, oc0, p);
                 else for (int r = 0; r < rows; r++) emitRow(cb, co + r * NR, n, oc0 + r, p, len);
             }
+        }
+    }
+
+    /**
+     * k x k stride 1 without im2col: the tile's input rows are copied once, zero-padded, into rowBufs
+     * ([ic][row][Wj], {@link #fillRows}); in "padded-width" coordinates q = qy * Wj + qx (qy the tile's
+     * output row, qx its column, up to Wj), K row (ic, ky, kx) of B is buf[offs[kk] + q]: contiguous in q,
+     * so the micro-kernel reads strips of 32 q's in place ({@link #micro8t}). Columns qx >= OW are computed
+     * and dropped ({@link #emitQ}): (k-1)/Wj of the work, where im2col wrote K x pixels floats per tile
+     * (DenseNet's 128->32 3x3: K = 1152 rows of copies for 32 rows of output).
+     */
+    private void runTaps(int n, int g, int pc, int cs, int worker) {
+        int oyA = pc * tr, ro = Math.min(tr, OH - oyA), qn = (ro - 1) * Wj + OW, strips = (qn + NR - 1) / NR;
+        float[] buf = rowBufs[worker], ct = tiles[worker];
+        fillRows(n * inBS, g, oyA * OW, ro * OW, buf);
+        int b0 = cs * nBlocks / coSplit, b1 = (cs + 1) * nBlocks / coSplit;
+        if (!kBlocked) {
+            for (int blk = b0; blk < b1; blk++)
+                for (int st = 0; st < strips; st++) {
+                    microT(buf, st * NR, 0, g, blk, ct, K);
+                    emitQ(ct, 0, n, g, blk, oyA, st * NR, qn);
+                }
+            return;
+        }
+        float[] cb = cbufs[worker]; // K-blocked as in run()
+        for (int st = 0; st < strips; st++) {
+            for (int k0 = 0; k0 < K; k0 += KC) {
+                int kn = Math.min(KC, K - k0);
+                for (int blk = b0; blk < b1; blk++) {
+                    int m = Math.min(8, cogP - blk * 8), co = (blk - b0) * 8 * NR;
+                    microT(buf, st * NR, k0, g, blk, ct, kn);
+                    if (k0 == 0) System.arraycopy(ct, 0, cb, co, m * NR);
+                    else for (int i = 0; i < m * NR; i += L) FloatVector.fromArray(S, cb, co + i).add(FloatVector.fromArray(S, ct, i)).intoArray(cb, co + i);
+                }
+            }
+            for (int blk = b0; blk < b1; blk++) emitQ(cb, (blk - b0) * 8 * NR, n, g, blk, oyA, st * NR, qn);
+        }
+    }
+
+    /** The tap micro-kernel for block blk, K rows k0 .. k0+kn, q's q0 .. q0+31. */
+    private void microT(float[] buf, int q0, int k0, int g, int blk, float[] ct, int kn) {
+        int r0 = blk * 8, m = Math.min(8, cogP - r0), wo = (g * cogP + r0) * K + k0 * m;
+        if (m == 8) micro8t(buf, q0, k0, wo, ct, kn);
+        else micro4t(buf, q0, k0, wo, ct, kn);
+    }
+
+    /** The epilogue of a tap strip: q's q0 .. q0+31 (before qn) with qx < OW, row run by row run, into the output. */
+    private void emitQ(float[] ct, int co, int n, int g, int blk, int oyA, int q0, int qn) {
+        int r0 = blk * 8, rows = Math.min(Math.min(8, cogP - r0), cog - r0), oc0 = g * cog + r0, qEnd = Math.min(q0 + NR, qn);
+        for (int q = q0; q < qEnd; ) {
+            int qy = q / Wj, qx = q - qy * Wj;
+            if (qx >= OW) { // the row's padding columns: computed, not stored
+                q += Wj - qx;
+                continue;
+            }
+            int len = Math.min(OW - qx, qEnd - q), p = (oyA + qy) * OW + qx;
+            for (int r = 0; r < rows; r++) emitRow(ct, co + r * NR + (q - q0), n, oc0 + r, p, len);
+            q += len;
         }
     }
 
@@ -296,6 +374,32 @@ final class GemmConv extends CpuConv {
      * written afterwards) or on the strip's spare row.
      */
     private void im2colPadded(float[] pan, long ib, int g, int p0, int np, int npad, float[] buf) {
+        fillRows(ib, g, p0, np, buf);
+        final int k = op.kernel(), s = op.stride(), OW = this.OW, Wj = this.Wj, R = rowsIn, oyA = p0 / OW;
+        int kk = 0;
+        for (int ic = 0; ic < cig; ic++)
+            for (int ky = 0; ky < k; ky++)
+                for (int kx = 0; kx < k; kx++, kk++) {
+                    int rowBase = (ic * R + ky) * s * Wj + (kx % s) * Wj + kx / s, rowStep = s * s * Wj;
+                    int oy = oyA, ox = p0 % OW;
+                    for (int j = 0; j < npad; ) {
+                        int jr = j % NR, d = (j / NR) * SS + kk * NR + jr;
+                        if (j >= np) { // past the tile's last pixel: zeros up to the strip's end
+                            Arrays.fill(pan, d, d + NR - jr, 0f);
+                            j += NR - jr;
+                            continue;
+                        }
+                        int m = Math.min(Math.min(L, NR - jr), Math.min(OW - ox, np - j));
+                        FloatVector.fromArray(S, buf, rowBase + (oy - oyA) * rowStep + ox).intoArray(pan, d);
+                        j += m;
+                        ox += m;
+                        if (ox == OW) { ox = 0; oy++; }
+                    }
+                }
+    }
+
+    /** The input rows output pixels [p0, p0+np) need, per channel of group g, zero-padded and stride-split into buf ([ic][row][s][Wj]), prologue applied. */
+    private void fillRows(long ib, int g, int p0, int np, float[] buf) {
         final MemorySegment inM = this.inM;
         final float[] sc = this.sc, sh = this.sh;
         final int k = op.kernel(), s = op.stride(), pd = op.pad(), W = this.W, H = this.H, OW = this.OW, Wj = this.Wj, R = rowsIn;
@@ -322,26 +426,6 @@ final class GemmConv extends CpuConv {
                 }
             }
         }
-        int kk = 0;
-        for (int ic = 0; ic < cig; ic++)
-            for (int ky = 0; ky < k; ky++)
-                for (int kx = 0; kx < k; kx++, kk++) {
-                    int rowBase = (ic * R + ky) * s * Wj + (kx % s) * Wj + kx / s, rowStep = s * s * Wj;
-                    int oy = oyA, ox = p0 % OW;
-                    for (int j = 0; j < npad; ) {
-                        int jr = j % NR, d = (j / NR) * SS + kk * NR + jr;
-                        if (j >= np) { // past the tile's last pixel: zeros up to the strip's end
-                            Arrays.fill(pan, d, d + NR - jr, 0f);
-                            j += NR - jr;
-                            continue;
-                        }
-                        int m = Math.min(Math.min(L, NR - jr), Math.min(OW - ox, np - j));
-                        FloatVector.fromArray(S, buf, rowBase + (oy - oyA) * rowStep + ox).intoArray(pan, d);
-                        j += m;
-                        ox += m;
-                        if (ox == OW) { ox = 0; oy++; }
-                    }
-                }
     }
 
     /** buf[i] = max(0, buf[i]*a + b) for i in [off, off+len). */
@@ -390,6 +474,65 @@ final class GemmConv extends CpuConv {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         final float[] w = pw;
         for (int k = 0, pb = bo, wb = wo; k < kn; k++, pb += NR, wb += 4) {
+            FloatVector b0 = FloatVector.fromArray(S, pan, pb), b1 = FloatVector.fromArray(S, pan, pb + L);
+            FloatVector a = FloatVector.broadcast(S, w[wb]);
+            c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, w[wb + 1]);
+            c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, w[wb + 2]);
+            c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, w[wb + 3]);
+            c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
+        }
+        c00.intoArray(ct, 0); c01.intoArray(ct, L);
+        c10.intoArray(ct, NR); c11.intoArray(ct, NR + L);
+        c20.intoArray(ct, 2 * NR); c21.intoArray(ct, 2 * NR + L);
+        c30.intoArray(ct, 3 * NR); c31.intoArray(ct, 3 * NR + L);
+    }
+
+    /** {@link #micro8} over the tap layout of {@link #runTaps}: K row k of B at pan[offs[k] + q0 ...]. */
+    private void micro8t(float[] pan, int q0, int k0, int wo, float[] ct, int kn) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00,
+            c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        final float[] w = pw;
+        final int[] off = offs;
+        for (int k = k0, wb = wo; k < k0 + kn; k++, wb += 8) {
+            int pb = off[k] + q0;
+            FloatVector b0 = FloatVector.fromArray(S, pan, pb), b1 = FloatVector.fromArray(S, pan, pb + L);
+            FloatVector a = FloatVector.broadcast(S, w[wb]);
+            c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, w[wb + 1]);
+            c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, w[wb + 2]);
+            c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, w[wb + 3]);
+            c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
+            a = FloatVector.broadcast(S, w[wb + 4]);
+            c40 = a.fma(b0, c40); c41 = a.fma(b1, c41);
+            a = FloatVector.broadcast(S, w[wb + 5]);
+            c50 = a.fma(b0, c50); c51 = a.fma(b1, c51);
+            a = FloatVector.broadcast(S, w[wb + 6]);
+            c60 = a.fma(b0, c60); c61 = a.fma(b1, c61);
+            a = FloatVector.broadcast(S, w[wb + 7]);
+            c70 = a.fma(b0, c70); c71 = a.fma(b1, c71);
+        }
+        c00.intoArray(ct, 0); c01.intoArray(ct, L);
+        c10.intoArray(ct, NR); c11.intoArray(ct, NR + L);
+        c20.intoArray(ct, 2 * NR); c21.intoArray(ct, 2 * NR + L);
+        c30.intoArray(ct, 3 * NR); c31.intoArray(ct, 3 * NR + L);
+        c40.intoArray(ct, 4 * NR); c41.intoArray(ct, 4 * NR + L);
+        c50.intoArray(ct, 5 * NR); c51.intoArray(ct, 5 * NR + L);
+        c60.intoArray(ct, 6 * NR); c61.intoArray(ct, 6 * NR + L);
+        c70.intoArray(ct, 7 * NR); c71.intoArray(ct, 7 * NR + L);
+    }
+
+    /** {@link #micro4} over the tap layout, as {@link #micro8t}. */
+    private void micro4t(float[] pan, int q0, int k0, int wo, float[] ct, int kn) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        final float[] w = pw;
+        final int[] off = offs;
+        for (int k = k0, wb = wo; k < k0 + kn; k++, wb += 4) {
+            int pb = off[k] + q0;
             FloatVector b0 = FloatVector.fromArray(S, pan, pb), b1 = FloatVector.fromArray(S, pan, pb + L);
             FloatVector a = FloatVector.broadcast(S, w[wb]);
             c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);

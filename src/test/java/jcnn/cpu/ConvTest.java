@@ -66,7 +66,10 @@ class ConvTest {
             // several pixel tiles per image, tiles starting mid-row (the padded im2col copies only a tile's rows)
             a("SqueezeNet expand3x3 16->64 55x55", Conv2d.of(16, 64, 3, 1, 1, 1).withBias(true).withAct(Activation.RELU), 1, 55, 55),
             a("3x3 s2 prologue 24->40 45x45", Conv2d.of(24, 40, 3, 2, 1, 1).withInputBnRelu(true).withBias(true), 1, 45, 45),
-            a("5x5 s1 p2 prologue 40->33 31x29", Conv2d.of(40, 33, 5, 1, 2, 1).withInputBnRelu(true).withAct(Activation.RELU), 2, 31, 29));
+            a("5x5 s1 p2 prologue 40->33 31x29", Conv2d.of(40, 33, 5, 1, 2, 1).withInputBnRelu(true).withAct(Activation.RELU), 2, 31, 29),
+            a("3x3 s1 K-blocked residual 128->36 30x29 (tiles of rows, a short last tile)", Conv2d.of(128, 36, 3, 1, 1, 1).withResidual(true).withAct(Activation.RELU), 2, 30, 29),
+            a("3x3 s1 2 groups 64->40 19x23", Conv2d.of(64, 40, 3, 1, 1, 2).withBias(true), 1, 19, 23),
+            a("2x2 s1 p0 12->20 9x10", Conv2d.of(12, 20, 2, 1, 0, 1).withBias(true), 1, 9, 10));
     }
 
     static Arguments a(String name, Conv2d op, int n, int h, int w) { return Arguments.of(name, op, n, h, w); }
