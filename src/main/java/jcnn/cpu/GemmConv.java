@@ -141,17 +141,25 @@ final class GemmConv extends CpuConv {
                     int wo = (g * cogP + r0) * K + k0 * m, bo = st * SS + k0 * NR;
                     if (m == 8) micro8(pan, bo, wo, ct, kn);
                     else micro4(pan, bo, wo, ct, kn);
-                    if (k0 == 0) System.arraycopy(ct, 0, cb, co, m * NR);
-                    else for (int i = 0; i < m * NR; i += L) FloatVector.fromArray(S, cb, co + i).add(FloatVector.fromArray(S, ct, i)).intoArray(cb, co + i);
+                    accumulate(ct, cb, co, m * NR, k0 == 0);
                 }
             }
             int p = p0 + st * NR, len = Math.min(NR, np - st * NR);
-            for (int blk = b0; blk < b1; blk++) {
-                int r0 = blk * 8, rows = Math.min(Math.min(8, cogP - r0), cog - r0), co = (blk - b0) * 8 * NR, oc0 = g * cog + r0;
-                if (rows == 8 && len == NR) emit8(cb, co, n, oc0, p);
-                else for (int r = 0; r < rows; r++) emitRow(cb, co + r * NR, n, oc0 + r, p, len);
-            }
+            for (int blk = b0; blk < b1; blk++) epilogue(cb, (blk - b0) * 8 * NR, n, g, blk, p, len);
         }
+    }
+
+    /** The K-blocked partial sums: the first K chunk's tile (n floats of ct) is copied to cb at co, later chunks' are added. */
+    private static void accumulate(float[] ct, float[] cb, int co, int n, boolean first) {
+        if (first) System.arraycopy(ct, 0, cb, co, n);
+        else for (int i = 0; i < n; i += L) FloatVector.fromArray(S, cb, co + i).add(FloatVector.fromArray(S, ct, i)).intoArray(cb, co + i);
+    }
+
+    /** Bias, residual and activation of block blk's rows x len pixels from p, read from ct at co: {@link #emit8} for a whole tile, else row by row. */
+    private void epilogue(float[] ct, int co, int n, int g, int blk, int p, int len) {
+        int r0 = blk * 8, rows = Math.min(Math.min(8, cogP - r0), cog - r0), oc0 = g * cog + r0;
+        if (rows == 8 && len == NR) emit8(ct, co, n, oc0, p);
+        else for (int r = 0; r < rows; r++) emitRow(ct, co + r * NR, n, oc0 + r, p, len);
     }
 
     /**
@@ -182,8 +190,7 @@ final class GemmConv extends CpuConv {
                 for (int blk = b0; blk < b1; blk++) {
                     int m = Math.min(8, cogP - blk * 8), co = (blk - b0) * 8 * NR;
                     microT(buf, st * NR, k0, g, blk, ct, kn);
-                    if (k0 == 0) System.arraycopy(ct, 0, cb, co, m * NR);
-                    else for (int i = 0; i < m * NR; i += L) FloatVector.fromArray(S, cb, co + i).add(FloatVector.fromArray(S, ct, i)).intoArray(cb, co + i);
+                    accumulate(ct, cb, co, m * NR, k0 == 0);
                 }
             }
             for (int blk = b0; blk < b1; blk++) emitQ(cb, (blk - b0) * 8 * NR, n, g, blk, oyA, st * NR, qn);
@@ -214,13 +221,10 @@ final class GemmConv extends CpuConv {
 
     /** Output rows of block blk x pixels of strip st: the micro-kernel, then the epilogue per row. */
     private void tile(float[] pan, float[] ct, int n, int g, int p0, int np, int st, int blk) {
-        int bo = st * SS, p = p0 + st * NR, len = Math.min(NR, np - st * NR);
-        int r0 = blk * 8, m = Math.min(8, cogP - r0), rows = Math.min(m, cog - r0);
-        int wo = (g * cogP + r0) * K, oc0 = g * cog + r0;
-        if (m == 8) micro8(pan, bo, wo, ct, K);
-        else micro4(pan, bo, wo, ct, K);
-        if (rows == 8 && len == NR) emit8(ct, 0, n, oc0, p);
-        else for (int r = 0; r < rows; r++) emitRow(ct, r * NR, n, oc0 + r, p, len);
+        int r0 = blk * 8, m = Math.min(8, cogP - r0), wo = (g * cogP + r0) * K;
+        if (m == 8) micro8(pan, st * SS, wo, ct, K);
+        else micro4(pan, st * SS, wo, ct, K);
+        epilogue(ct, 0, n, g, blk, p0 + st * NR, Math.min(NR, np - st * NR));
     }
 
     /**
@@ -358,13 +362,15 @@ final class GemmConv extends CpuConv {
     }
 
     /**
-     * k x k convs (k > 1) with stride 1 or 2 go through {@link #im2colPadded}; the rest (1x1 stride 2:
-     * the padded copy would move 4x the pixels it uses; other strides) gather element by element.
+     * k x k convs (k > 1) with stride 1 or 2 work from padded row copies ({@link #fillRows}): stride 1 in
+     * place ({@link #runTaps}), stride 2 through {@link #im2colPadded}; the rest (1x1 stride 2: the padded
+     * copy would move 4x the pixels it uses; other strides) gather element by element.
      */
     private boolean padded() { return op.kernel() > 1 && op.stride() <= 2; }
 
     /**
-     * im2col for k x k, stride s in {1, 2}, in two steps with no bounds test per element. (1) The input
+     * im2col for k x k, stride 2 (stride 1 runs in place: {@link #runTaps}), in two steps with no bounds
+     * test per element. (1) The input
      * rows the tile's output rows need are copied into {@code buf}, zero-padded and split by stride
      * phase: padded column X of row r of channel ic sits at ((ic*rowsIn + r)*s + X%s)*Wj + X/s, with the
      * prologue applied (padding stays zero; rows outside the input are zeroed). (2) Each panel row
