@@ -204,9 +204,35 @@ final class GemmConv extends CpuConv {
         else micro4t(buf, q0, k0, wo, ct, kn);
     }
 
-    /** The epilogue of a tap strip: q's q0 .. q0+31 (before qn) with qx < OW, row run by row run, into the output. */
+    /**
+     * The epilogue of a tap strip: q's q0 .. q0+31 (before qn) with qx < OW into the output. When rows
+     * are at least a vector wide (Wj, OW >= L) a vector of q's holds at most two output runs: lanes
+     * [0, a) end row qy, lanes [b, e) start row qy+1 (b = Wj - qx, past the k-1 padding columns); each
+     * is one masked store of the whole vector, at the run's first pixel minus its first lane. Per row
+     * run {@link #emitRow} (a call, a loop and a masked tail) had cost squeezenet's 16->64 3x3 at 55x55
+     * about as much as its K = 144 micro-kernel.
+     */
     private void emitQ(float[] ct, int co, int n, int g, int blk, int oyA, int q0, int qn) {
         int r0 = blk * 8, rows = Math.min(Math.min(8, cogP - r0), cog - r0), oc0 = g * cog + r0, qEnd = Math.min(q0 + NR, qn);
+        if (Wj >= L && OW >= L && resM == null) {
+            final MemorySegment o = outM;
+            final float lo = this.lo, hi = this.hi;
+            final float[] bs = bias;
+            for (int qv = q0; qv < qEnd; qv += L) {
+                int qy = qv / Wj, qx = qv - qy * Wj, lim = Math.min(L, qEnd - qv);
+                int a = Math.max(0, Math.min(lim, OW - qx)), b = Wj - qx, e = Math.min(lim, b + OW);
+                var mA = S.indexInRange(0, a);
+                var mB = S.indexInRange(0, e).andNot(S.indexInRange(0, b));
+                long at = n * outBS + (long) oc0 * OHW, pA = (long) (oyA + qy) * OW + qx, pB = (long) (oyA + qy + 1) * OW - b;
+                for (int r = 0; r < rows; r++, at += OHW) {
+                    FloatVector y = FloatVector.fromArray(S, ct, co + r * NR + (qv - q0)).add(bs[oc0 + r]).max(lo).min(hi);
+                    if (a == L) y.intoMemorySegment(o, (at + pA) << 2, Vec.BO);
+                    else if (a > 0) y.intoMemorySegment(o, (at + pA) << 2, Vec.BO, mA);
+                    if (b < e) y.intoMemorySegment(o, (at + pB) << 2, Vec.BO, mB);
+                }
+            }
+            return;
+        }
         for (int q = q0; q < qEnd; ) {
             int qy = q / Wj, qx = q - qy * Wj;
             if (qx >= OW) { // the row's padding columns: computed, not stored
@@ -266,21 +292,24 @@ final class GemmConv extends CpuConv {
                 long src = ib + (long) c * HW + p0;
                 float a = sc == null ? 1f : sc[c], b = sc == null ? 0f : sh[c];
                 int j = 0, row = ic * NR;
-                // whole vectors in branch-free loops (one per prologue case), then the tail element by element
+                // whole vectors in branch-free loops (one per prologue case), then the tail and the zeros up
+                // to npad as masked vectors. The tail was a scalar loop with "j < np" inside: C2's profile
+                // predicate on it failed at every recompile, so pack ran deoptimized for whole benchmarks
+                // (squeezenet1_1: a trap every 40 ms for the whole run).
                 if (sc == null) {
                     for (; j <= np - L; j += L)
                         FloatVector.fromMemorySegment(S, inM, (src + j) << 2, Vec.BO).intoArray(pan, (j / NR) * SS + row + (j % NR));
+                    for (; j < npad; j += L)
+                        FloatVector.fromMemorySegment(S, inM, (src + j) << 2, Vec.BO, S.indexInRange(j, np))
+                            .intoArray(pan, (j / NR) * SS + row + (j % NR));
                 } else {
                     for (; j <= np - L; j += L)
                         FloatVector.fromMemorySegment(S, inM, (src + j) << 2, Vec.BO).fma(a, b).max(0f).intoArray(pan, (j / NR) * SS + row + (j % NR));
-                }
-                for (; j < npad; j++) {
-                    float v = 0f;
-                    if (j < np) {
-                        v = inM.getAtIndex(Vec.F, src + j);
-                        if (sc != null) v = Math.max(0f, Math.fma(v, a, b));
+                    for (; j < npad; j += L) {
+                        var m = S.indexInRange(j, np);
+                        FloatVector.zero(S).blend(FloatVector.fromMemorySegment(S, inM, (src + j) << 2, Vec.BO, m).fma(a, b).max(0f), m)
+                            .intoArray(pan, (j / NR) * SS + row + (j % NR));
                     }
-                    pan[(j / NR) * SS + row + (j % NR)] = v;
                 }
             }
             return;

@@ -69,6 +69,9 @@ class ConvTest {
             a("5x5 s1 p2 prologue 40->33 31x29", Conv2d.of(40, 33, 5, 1, 2, 1).withInputBnRelu(true).withAct(Activation.RELU), 2, 31, 29),
             a("3x3 s1 K-blocked residual 128->36 30x29 (tiles of rows, a short last tile)", Conv2d.of(128, 36, 3, 1, 1, 1).withResidual(true).withAct(Activation.RELU), 2, 30, 29),
             a("3x3 s1 2 groups 64->40 19x23", Conv2d.of(64, 40, 3, 1, 1, 2).withBias(true), 1, 19, 23),
+            // the tap epilogue's masked stores: rows exactly a vector wide, and K-blocked without a residual
+            a("3x3 s1 8->12 11x16 relu6 (output rows one vector wide)", Conv2d.of(8, 12, 3, 1, 1, 1).withBias(true).withAct(Activation.RELU6), 2, 11, 16),
+            a("3x3 s1 K-blocked 32->20 18x20", Conv2d.of(32, 20, 3, 1, 1, 1).withBias(true).withAct(Activation.RELU), 1, 18, 20),
             a("2x2 s1 p0 12->20 9x10", Conv2d.of(12, 20, 2, 1, 0, 1).withBias(true), 1, 9, 10));
     }
 
