@@ -38,6 +38,9 @@ class ConvTest {
             a("dw5 s2", Conv2d.of(8, 8, 5, 2, 2, 8), 1, 13, 13),
             a("dw3 s1 prologue 33 9x9", Conv2d.of(33, 33, 3, 1, 1, 33).withInputBnRelu(true).withBias(true), 2, 9, 9),
             a("dw3 s2 prologue 32 res 8x7", Conv2d.of(32, 32, 3, 2, 1, 32).withInputBnRelu(true).withResidual(true).withAct(Activation.RELU), 1, 8, 7),
+            // channel-vector depthwise on maps smaller than a vector
+            a("dw3 s1 32 3x5", Conv2d.of(32, 32, 3, 1, 1, 32).withBias(true).withAct(Activation.RELU6), 2, 3, 5),
+            a("dw3 s2 prologue 48 5x5", Conv2d.of(48, 48, 3, 2, 1, 48).withInputBnRelu(true).withBias(true), 2, 5, 5),
             a("dw3 multiplier 2 (16->32, 16 groups)", Conv2d.of(16, 32, 3, 1, 1, 16).withBias(true), 1, 9, 9),
             a("grouped3 s1 32 g8", Conv2d.of(32, 32, 3, 1, 1, 8).withBias(true).withAct(Activation.RELU), 1, 13, 13),
             a("grouped3 s2 64 g8 (8/group)", Conv2d.of(64, 64, 3, 2, 1, 8).withBias(true), 2, 17, 17),
