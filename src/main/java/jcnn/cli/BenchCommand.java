@@ -161,7 +161,8 @@ final class BenchCommand {
         j.kv("input", "NetSetup.input: sin(0.37*i + 0.11*n)");
         j.kv("method", "warm-up: single runs alternating between engines until each has >= " + Interleaved.WARMUP_RUNS + " runs and >= 1 s and the JIT has compiled nothing for 1 s (at most 30 s); "
             + "timed: alternating blocks per engine of >= " + Interleaved.BLOCK + " runs and >= 0.25 s (from the warm-up mean), the same count for each, "
-            + Interleaved.SETTLE_MS + " ms idle before each block; System.nanoTime around each run");
+            + "before each block >= " + Interleaved.SETTLE_MS + " ms idle and until the process used < 25% of a core over " + Interleaved.SETTLE_STEP_MS
+            + " ms (at most " + Interleaved.SETTLE_MAX_MS + " ms); System.nanoTime around each run");
         if (ort) {
             j.key("peer").obj().kv("name", "onnxruntime").kv("version", OrtSide.version()).kv("intra_op_threads", threads)
                 .kv("inter_op_threads", 1).kv("execution_mode", "sequential").kv("graph_optimization", "all")

@@ -6,8 +6,8 @@ import java.util.Arrays;
  * Times one or more engines on the same work, fairly: the same warm-up and the same number of
  * timed runs for each, taken in alternating blocks (engine 0 runs a block, then engine 1, ..., round
  * after round) so that a drift in machine load or clock speed hits every engine alike. A block is at
- * least {@link #BLOCK} runs and {@link #BLOCK_NS} of the slowest engine, and starts after
- * {@link #SETTLE_MS} of idling ({@link #settle}).
+ * least {@link #BLOCK} runs and {@link #BLOCK_NS} of the slowest engine, and starts once the
+ * process is idle ({@link #settle}).
  * Warm-up alternates single runs until each engine has had at least 3 runs and 1 s and the JIT has
  * compiled nothing for {@link #QUIET_NS} (at most {@link #MAX_WARMUP_NS} in all): on 2 cores the C2
  * threads compiling the vector kernels compete with a 2-thread run, and timing them inflated
@@ -19,7 +19,7 @@ final class Interleaved {
     private Interleaved() {}
 
     static final int BLOCK = 5;
-    static final long SETTLE_MS = 20, BLOCK_NS = 250_000_000L;
+    static final long SETTLE_MS = 20, SETTLE_STEP_MS = 50, SETTLE_MAX_MS = 1000, BLOCK_NS = 250_000_000L;
     static final int WARMUP_RUNS = 3;
     static final long WARMUP_NS = 1_000_000_000L;
     static final long QUIET_NS = 1_000_000_000L, MAX_WARMUP_NS = 30_000_000_000L;
@@ -69,16 +69,36 @@ final class Interleaved {
     }
 
     /**
-     * Between engines: sleep {@link #SETTLE_MS} so that the previous engine's idle threads stop
-     * spinning (ONNX Runtime's intra-op threads spin after a run; ours for 50 us) before the next
-     * engine's block is timed.
+     * Between engines: wait until the process is idle, so that the previous engine's idle threads have
+     * stopped spinning (ONNX Runtime's intra-op threads spin after a run; ours for 1 ms) and the JIT is
+     * quiet before the next engine's block is timed. Sleeps {@link #SETTLE_MS}, then in steps of
+     * {@link #SETTLE_STEP_MS} until the process used less than a quarter of one core's time over a
+     * step, at most {@link #SETTLE_MAX_MS} (process CPU time, which Linux reports in 10 ms ticks: an
+     * idle step reads 0 or 10 ms, a spinning thread >= 40). A fixed 20 ms was not enough on an
+     * AMD EPYC VM: ORT's threads were still spinning, and our first run of each block took 2-3x
+     * its p50 (mobilenet_v2 14-21 ms against 6.4-11.7 for the next runs; 100 ms idle: no difference).
      */
     static void settle() {
         try {
             Thread.sleep(SETTLE_MS);
+            long cpu = processCpuNs(), t = System.nanoTime(), end = t + SETTLE_MAX_MS * 1_000_000L;
+            if (cpu < 0) return;
+            while (t < end) {
+                Thread.sleep(SETTLE_STEP_MS);
+                long c = processCpuNs(), now = System.nanoTime();
+                if ((c - cpu) * 4 < now - t) return;
+                cpu = c;
+                t = now;
+            }
         } catch (InterruptedException x) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** CPU time of the whole process (all its threads, native ones included) in ns, or -1 where the JVM does not report it. */
+    static long processCpuNs() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+            ? os.getProcessCpuTime() : -1;
     }
 
     /** Runs per block: at least {@link #BLOCK}, and enough for {@link #BLOCK_NS} of the slowest engine's warm-up mean (at most 100). */

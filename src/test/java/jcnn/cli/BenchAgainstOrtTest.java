@@ -169,6 +169,23 @@ class BenchAgainstOrtTest {
         assertEquals(Interleaved.BLOCK, Interleaved.blockRuns(new long[] {300_000_000L, 1L}, 3));
     }
 
+    @Test
+    void settleWaitsWhileAnotherThreadOfTheProcessSpins() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Interleaved.processCpuNs() >= 0, "this JVM does not report process CPU time");
+        var stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread spinner = new Thread(() -> { while (!stop.get()) Thread.onSpinWait(); }); // a peer's idle thread that spins
+        spinner.setDaemon(true);
+        spinner.start();
+        long t0 = System.nanoTime();
+        Thread stopper = new Thread(() -> { sleep(200); stop.set(true); });
+        stopper.start();
+        Interleaved.settle();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        stopper.join();
+        spinner.join();
+        assertTrue(ms >= 190 && ms < Interleaved.SETTLE_MAX_MS, "settle returned after " + ms + " ms; the spinner ran 200 ms");
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);
