@@ -3,6 +3,7 @@ package jcnn.cpu;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorSpecies;
 import jcnn.ops.Conv2d;
 import jcnn.tensor.Tensor;
@@ -13,35 +14,34 @@ import jcnn.tensor.Tensor;
  *
  * <p>Work: one item per (image, run of groups): at most 4 items per thread and image (one item per
  * channel cost more in the pool's shared counter than the work on a 7x7 plane: 960 channels at 7x7
- * ran 2x slower on two threads than on one). For each group the item copies its input planes into per-worker
- * scratch, zero-padded and split by stride phase: sub-plane r holds padded columns s*j + r, so the
- * input of output column ox at tap kx is sub-plane kx%s at column ox + kx/s, a contiguous vector load
- * for any stride (stride 2 becomes even/odd planes). The prologue is applied during that copy (padding
- * stays zero). Then each output row is computed in vectors of 16 columns into a per-worker heap copy
- * of the output plane (rows at stride OW; a vector's lanes past the row end are overwritten by the next
- * row), and one {@link #emitRow} pass over the plane applies the epilogue; depthwise 3x3 instead
- * finishes most rows in registers and stores them straight to the output ({@link #depthwise3}: 32@112
- * 266 -> 206 us, 96 s2 @112 498 -> 442, 144@56 312 -> 272 in mobilenet_v2, three profiles averaged).
- * Depthwise 3x3 hoists its nine
- * broadcast weights out of the pixel loops and runs three independent FMA chains (one per kernel row)
- * to hide the FMA latency. Stride 2 deinterleaves with two-vector shuffles. The
- * padding of the scratch planes is zeroed once per shape ({@link #resize}); each run writes only the
- * interior. No vector crosses a method boundary, so nothing is boxed.
+ * ran 2x slower on two threads than on one).
  *
- * <p>Small maps (depthwise 3x3 with output width <= {@link #CV_MAX_OW}): the per-channel work above is
- * mostly fixed cost per plane and row (a 14x14 plane: ~800 cycles a channel), so blocks of L channels
- * are computed with vectors along channels instead ({@link #depthwise3c}): the block's planes are
- * bulk-copied to the heap and gathered pixel by pixel into a zero-padded [y][x][L] buffer (prologue
- * applied), each output pixel is 9 FMAs of whole vectors (per-channel weights, transposed once in the
- * constructor), and the results are scattered back to planes for {@link #emitRow}. One layer, 2 threads,
- * old/new processes alternated: 576 channels 14x14 stride 2 99 -> 46 us, 960 at 7x7 78 -> 46 us, 576 at
- * 14x14 stride 1 96 -> 87 us; at 28x28 no gain (107 vs 111 us), hence the limit. Gathers and scatters
- * are most of what remains (JFR: 23% gather loop, 39% compute + scatter, 12% emitRow).
+ * <p>Depthwise 3x3 with pad 1 (every depthwise layer of the five families) is computed per channel
+ * with the output plane flattened: output pixels p = oy*OW + ox are the vector dimension, across row
+ * ends, so a vector of 16 pixels is nine vector loads at fixed offsets from p in a copy of the input
+ * plane behind a zero border ({@link #depthwise3f}, stride 1), or in four row/column-parity planes of
+ * pitch OW ({@link #depthwise3f2}, stride 2). Lanes whose left or right tap would wrap into the
+ * neighbouring row are zeroed by a periodic AND mask (one chain per column of taps, so three
+ * independent FMA chains). No per-row work, no padded lanes (a 14x14 plane is 13 vectors, not 14
+ * rows), and the output is one contiguous run stored straight from registers with bias, residual and
+ * clamp. One layer, 2 threads, old/new in one process each, AMD EPYC (Zen 4) VM: 576 @14 s1
+ * 105-122 -> 39-41 us, 384 @14 57-80 -> 26-28, 192 @28 90-97 -> 41-44, 144 @56 205-227 -> 122, 32 @112
+ * 117-133 -> 108; stride 2: 144 @56 156 -> 96, 192 @28 65 -> 36, 232 @28 73 -> 43, 64 @112 170 -> 116
+ * (the per-row and channel-vector gather kernels they replace measured 3x ORT's time per layer).
+ *
+ * <p>Everything else ({@link #general}: any k, stride, pad and group width) copies each group's input
+ * planes into per-worker scratch, zero-padded and split by stride phase: sub-plane r holds padded
+ * columns s*j + r, so the input of output column ox at tap kx is sub-plane kx%s at column ox + kx/s,
+ * a contiguous vector load for any stride. The prologue is applied during that copy (padding stays
+ * zero; it is zeroed once per shape in {@link #resize}, each run writes only the interior). Output
+ * rows are computed in vectors into a per-worker heap copy of four output planes, and
+ * {@link #emitRow} applies the epilogue. No vector crosses a method boundary, so nothing is boxed.
  *
  * <p>Threads: items are claimed from the {@link CpuPool}; a worker owns its scratch planes and row.
  */
 final class DirectConv extends CpuConv {
     private static final VectorSpecies<Float> S = Vec.S;
+    private static final VectorSpecies<Integer> IS = S.withLanes(int.class);
     private static final int L = Vec.L;
 
     private final float[] w; // original [outC][cig][k][k]
@@ -50,13 +50,9 @@ final class DirectConv extends CpuConv {
     private float[][] bufs, rows;
     private int[] taps; // per tap of the kernel window: its offset in the padded, stride-split input
     private static final jdk.incubator.vector.VectorShuffle<Float> EVEN = Vec.EVEN, ODD = Vec.ODD;
-    /** Depthwise 3x3 with output width up to this runs channel-vectorised (measured: see the class comment). */
-    static final int CV_MAX_OW = 14;
-    private final float[] wc;           // channel-vector weights [block][tap][L], depthwise 3x3 only
-    private boolean cv;                 // this shape runs depthwise3c
-    private int Wp;                     // depthwise3c: padded width of the [y][x][L] buffer
-    private int[] gatherIn, scatterOut; // lane c reads plane c of the block: offsets c*HW and c*OHW
-    private float[][] planes, pix;      // per worker: the block's input planes; the padded [y][x][L] input
+    private final boolean flat;                      // this shape runs depthwise3f (stride 1) or depthwise3f2 (stride 2)
+    private int region;                 // depthwise3f2: floats per parity plane in the scratch buffer
+    private int[] maskL, maskR;         // flat: per lane of P = OW/gcd(OW, L) vectors, 0 where the left / right tap leaves the row, else all ones
 
     DirectConv(Conv2d op, Tensor weight, Tensor bias, Tensor inScale, Tensor inShift, CpuPool pool) {
         super(op, weight, bias, inScale, inShift, pool);
@@ -64,11 +60,7 @@ final class DirectConv extends CpuConv {
         k = op.kernel();
         s = op.stride();
         pd = op.pad();
-        boolean dw3 = k == 3 && cig == 1 && cog == 1;
-        wc = dw3 ? new float[op.groups() / L * 9 * L] : null;
-        if (dw3)
-            for (int c = 0; c < op.groups() / L * L; c++)
-                for (int t = 0; t < 9; t++) wc[(c / L * 9 + t) * L + c % L] = w[c * 9 + t];
+        flat = k == 3 && cig == 1 && cog == 1 && pd == 1 && s <= 2;
     }
 
     @Override
@@ -82,20 +74,20 @@ final class DirectConv extends CpuConv {
         int size = cig * s * plane;
         if (bufs == null || bufs.length != pool.size() || bufs[0].length < size) bufs = new float[pool.size()][size];
         else for (float[] b : bufs) Arrays.fill(b, 0f); // the padding must be zero; runs write only the interior
-        cv = wc != null && OW <= CV_MAX_OW && op.groups() >= L;
-        // four output planes for general(), rows at stride OW; or a block's L planes for depthwise3c
-        rows = new float[pool.size()][cv ? Math.max(4 * (OHW + L), L * OHW + L) : 4 * (OHW + L)];
-        chunks = Math.min(op.groups(), 4 * pool.size());
-        if (cv) {
-            Wp = Math.max(W + 2 * pd, (OW - 1) * s + 3);
-            int Hq = Math.max(H + 2 * pd, (OH - 1) * s + 3);
-            gatherIn = new int[L];
-            scatterOut = new int[L];
-            for (int c = 0; c < L; c++) { gatherIn[c] = c * HW; scatterOut[c] = c * OHW; }
-            planes = new float[pool.size()][L * HW];
-            pix = new float[pool.size()][Hq * Wp * L]; // the border stays zero; runs write the interior
-            chunks = Math.min((op.groups() + L - 1) / L, 4 * pool.size()); // items are runs of whole blocks
+        if (flat) { // lane masks over one period of P = OW/gcd(OW, L) vectors of output pixels
+            int P = OW / gcd(OW, L);
+            maskL = new int[P * L];
+            maskR = new int[P * L];
+            for (int i = 0; i < P * L; i++) {
+                maskL[i] = i % OW == 0 ? 0 : -1;
+                maskR[i] = i % OW == OW - 1 ? 0 : -1;
+            }
+            region = OW + 1 + Vec.roundUp(OHW, L) + L; // stride 2: one of the four parity planes with its leading zeros
+            size = Math.max(size, s == 1 ? 2 * (W + 1) + Vec.roundUp(HW, L) + L : 4 * region); // every tap load stays inside
+            if (bufs[0].length < size) bufs = new float[pool.size()][size];
         }
+        rows = new float[pool.size()][4 * (OHW + L)]; // four output planes for general(), rows at stride OW
+        chunks = Math.min(op.groups(), 4 * pool.size());
     }
 
     @Override int items() { return N * chunks; }
@@ -104,61 +96,159 @@ final class DirectConv extends CpuConv {
     public void run(int item, int worker) {
         int n = item / chunks, c = item % chunks, groups = op.groups();
         float[] buf = bufs[worker], rb = rows[worker];
-        int g = c * groups / chunks, g1 = (c + 1) * groups / chunks;
-        if (cv) { // whole blocks of L channels, then the last item's leftover channels one by one
-            int blocks = (groups + L - 1) / L;
-            g = c * blocks / chunks * L;
-            g1 = Math.min(groups, (c + 1) * blocks / chunks * L);
-            for (; g + L <= g1; g += L) depthwise3c(n, g, planes[worker], pix[worker], rb);
-        }
-        for (; g < g1; g++) {
-            fill(n, g, buf);
-            if (k == 3 && cig == 1 && cog == 1) depthwise3(n, g, buf, rb);
-            else general(n, g, buf, rb);
+        int g0 = c * groups / chunks, g1 = (c + 1) * groups / chunks;
+        for (int g = g0; g < g1; g++) {
+            if (flat && s == 1) depthwise3f(n, g, buf, rb);
+            else if (flat) depthwise3f2(n, g, buf, rb);
+            else {
+                fill(n, g, buf);
+                general(n, g, buf, rb);
+            }
         }
     }
 
     /**
-     * Depthwise 3x3, channels c0 .. c0+L-1 at once, lanes = channels. in[c][y][x] is gathered into
-     * pix[(y+pd)*Wp + x+pd][c] (prologue applied), out pixel (oy, ox) is the sum over taps of
-     * pix[(oy*s+ky)*Wp + ox*s+kx] * wc[tap] (three chains, one per kernel row), scattered to rb[c*OHW + p].
+     * Depthwise 3x3, stride 1, pad 1, one channel, with the plane flattened: output pixel p = y*W + x
+     * reads input p + (ky-1)*W + (kx-1), so with the plane copied behind W+1 zeros (and zeros after it),
+     * a vector of 16 consecutive output pixels, across row ends, is 9 vector loads at fixed offsets.
+     * The left taps (kx = 0) of pixels with x = 0 and the right taps of x = W-1 read the neighbouring
+     * row's edge: each column of taps is summed in its own chain and ANDed with a lane mask
+     * ({@link #maskL}, {@link #maskR}; periodic, W/gcd(W, L) vectors; an AND, not a multiply by 0, so
+     * that an infinite or NaN input at a row's edge cannot leak into the next row). No per-row work and no padded
+     * lanes: a 14x14 plane is 13 vectors, not 14 rows, and the output is one contiguous run stored
+     * straight from registers (the last partial vector through {@link #emitRow}).
      */
-    private void depthwise3c(int n, int c0, float[] src, float[] px, float[] rb) {
-        MemorySegment.copy(inM, Vec.F, (n * inBS + (long) c0 * HW) << 2, src, 0, L * HW);
-        final int[] gi = gatherIn, so = scatterOut;
-        final int Wp = this.Wp, pd = this.pd, s = this.s, W = this.W, H = this.H, OW = this.OW, OH = this.OH;
-        if (sc == null) {
-            for (int y = 0; y < H; y++)
-                for (int x = 0, d = ((y + pd) * Wp + pd) * L; x < W; x++, d += L)
-                    FloatVector.fromArray(S, src, y * W + x, gi, 0).intoArray(px, d);
-        } else {
-            FloatVector a = FloatVector.fromArray(S, sc, c0), b = FloatVector.fromArray(S, sh, c0);
-            for (int y = 0; y < H; y++)
-                for (int x = 0, d = ((y + pd) * Wp + pd) * L; x < W; x++, d += L)
-                    FloatVector.fromArray(S, src, y * W + x, gi, 0).fma(a, b).max(0f).intoArray(px, d);
+    private void depthwise3f(int n, int c, float[] buf, float[] rb) {
+        final int W = this.W, HW = this.HW, o0 = W + 1;
+        MemorySegment.copy(inM, Vec.F, (n * inBS + (long) c * HW) << 2, buf, o0, HW);
+        if (sc != null) {
+            float a = sc[c], b = sh[c];
+            int i = 0;
+            for (; i <= HW - L; i += L) FloatVector.fromArray(S, buf, o0 + i).fma(a, b).max(0f).intoArray(buf, o0 + i);
+            for (; i < HW; i++) buf[o0 + i] = Math.max(0f, Math.fma(buf[o0 + i], a, b));
         }
-        int wb = c0 / L * 9 * L;
-        FloatVector w0 = FloatVector.fromArray(S, wc, wb), w1 = FloatVector.fromArray(S, wc, wb + L), w2 = FloatVector.fromArray(S, wc, wb + 2 * L),
-            w3 = FloatVector.fromArray(S, wc, wb + 3 * L), w4 = FloatVector.fromArray(S, wc, wb + 4 * L), w5 = FloatVector.fromArray(S, wc, wb + 5 * L),
-            w6 = FloatVector.fromArray(S, wc, wb + 6 * L), w7 = FloatVector.fromArray(S, wc, wb + 7 * L), w8 = FloatVector.fromArray(S, wc, wb + 8 * L);
-        final int row = Wp * L, step = s * L;
-        for (int oy = 0, p = 0; oy < OH; oy++) {
-            for (int ox = 0, r0 = oy * s * row; ox < OW; ox++, p++, r0 += step) {
-                int r1 = r0 + row, r2 = r1 + row;
-                FloatVector a0 = FloatVector.fromArray(S, px, r0).mul(w0);
-                FloatVector a1 = FloatVector.fromArray(S, px, r1).mul(w3);
-                FloatVector a2 = FloatVector.fromArray(S, px, r2).mul(w6);
-                a0 = FloatVector.fromArray(S, px, r0 + L).fma(w1, a0);
-                a1 = FloatVector.fromArray(S, px, r1 + L).fma(w4, a1);
-                a2 = FloatVector.fromArray(S, px, r2 + L).fma(w7, a2);
-                a0 = FloatVector.fromArray(S, px, r0 + 2 * L).fma(w2, a0);
-                a1 = FloatVector.fromArray(S, px, r1 + 2 * L).fma(w5, a1);
-                a2 = FloatVector.fromArray(S, px, r2 + 2 * L).fma(w8, a2);
-                a0.add(a1).add(a2).intoArray(rb, p, so, 0);
+        int wb = c * 9;
+        FloatVector w0 = FloatVector.broadcast(S, w[wb]), w1 = FloatVector.broadcast(S, w[wb + 1]), w2 = FloatVector.broadcast(S, w[wb + 2]),
+            w3 = FloatVector.broadcast(S, w[wb + 3]), w4 = FloatVector.broadcast(S, w[wb + 4]), w5 = FloatVector.broadcast(S, w[wb + 5]),
+            w6 = FloatVector.broadcast(S, w[wb + 6]), w7 = FloatVector.broadcast(S, w[wb + 7]), w8 = FloatVector.broadcast(S, w[wb + 8]);
+        final int[] mL = maskL, mR = maskR;
+        final int period = mL.length, W2 = 2 * W;
+        final float lo = this.lo, hi = this.hi, b = bias[c];
+        final MemorySegment out = outM, res = resM;
+        final long o = n * outBS + (long) c * HW, r = res == null ? 0 : n * resBS + (long) c * HW;
+        int p = 0, m = 0;
+        for (; p <= HW - L; p += L, m = m + L == period ? 0 : m + L) {
+            FloatVector aL = FloatVector.fromArray(S, buf, p).mul(w0);
+            FloatVector aC = FloatVector.fromArray(S, buf, p + 1).mul(w1);
+            FloatVector aR = FloatVector.fromArray(S, buf, p + 2).mul(w2);
+            aL = FloatVector.fromArray(S, buf, p + W).fma(w3, aL);
+            aC = FloatVector.fromArray(S, buf, p + W + 1).fma(w4, aC);
+            aR = FloatVector.fromArray(S, buf, p + W + 2).fma(w5, aR);
+            aL = FloatVector.fromArray(S, buf, p + W2).fma(w6, aL);
+            aC = FloatVector.fromArray(S, buf, p + W2 + 1).fma(w7, aC);
+            aR = FloatVector.fromArray(S, buf, p + W2 + 2).fma(w8, aR);
+            FloatVector y = aC.add(aL.reinterpretAsInts().and(IntVector.fromArray(IS, mL, m)).reinterpretAsFloats())
+                .add(aR.reinterpretAsInts().and(IntVector.fromArray(IS, mR, m)).reinterpretAsFloats()).add(b);
+            if (res != null) y = y.add(FloatVector.fromMemorySegment(S, res, (r + p) << 2, Vec.BO));
+            y.max(lo).min(hi).intoMemorySegment(out, (o + p) << 2, Vec.BO);
+        }
+        if (p < HW) { // the last partial vector: into the row buffer, then emitRow (masked, residual included)
+            FloatVector aL = FloatVector.fromArray(S, buf, p).mul(w0);
+            FloatVector aC = FloatVector.fromArray(S, buf, p + 1).mul(w1);
+            FloatVector aR = FloatVector.fromArray(S, buf, p + 2).mul(w2);
+            aL = FloatVector.fromArray(S, buf, p + W).fma(w3, aL);
+            aC = FloatVector.fromArray(S, buf, p + W + 1).fma(w4, aC);
+            aR = FloatVector.fromArray(S, buf, p + W + 2).fma(w5, aR);
+            aL = FloatVector.fromArray(S, buf, p + W2).fma(w6, aL);
+            aC = FloatVector.fromArray(S, buf, p + W2 + 1).fma(w7, aC);
+            aR = FloatVector.fromArray(S, buf, p + W2 + 2).fma(w8, aR);
+            aC.add(aL.reinterpretAsInts().and(IntVector.fromArray(IS, mL, m)).reinterpretAsFloats())
+                .add(aR.reinterpretAsInts().and(IntVector.fromArray(IS, mR, m)).reinterpretAsFloats()).intoArray(rb, 0);
+            emitRow(rb, 0, n, c, p, HW - p);
+        }
+    }
+
+    /**
+     * Depthwise 3x3, stride 2, pad 1, one channel, flattened over the output: the input is split by row
+     * and column parity into four planes of pitch OW (EE, EO, OE, OO: even/odd row, even/odd column),
+     * each behind OW+1 zeros. Output pixel q = oy*OW + ox reads input row 2oy-1+ky and column
+     * 2ox-1+kx, which is plane (ky even? ...) at q, q-1, q-OW or q-OW-1: nine vector loads at fixed
+     * offsets, as in {@link #depthwise3f}. Only the left taps (column 2ox-1, q-1) can leave the row
+     * (ox = 0): masked by AND. Positions the copy never writes stay zero: the odd-column planes' last
+     * column when W is odd (the right padding) and the odd-row planes' last row when H is odd.
+     */
+    private void depthwise3f2(int n, int c, float[] buf, float[] rb) {
+        final int W = this.W, H = this.H, OW = this.OW, OHW = this.OHW, R = region, z = OW + 1;
+        final int ee = z, eo = R + z, oe = 2 * R + z, oo = 3 * R + z;
+        final MemorySegment inM = this.inM;
+        final long src = n * inBS + (long) c * HW;
+        final boolean pro = sc != null;
+        final float pa = pro ? sc[c] : 1f, pb = pro ? sh[c] : 0f;
+        final int tail = W % (2 * L); // the row's last columns: their masks are shared by every row
+        final var m0 = S.indexInRange(0, tail);
+        final var m1 = S.indexInRange(L, tail);
+        final var mE = S.indexInRange(0, (tail + 1) / 2);
+        final var mO = S.indexInRange(0, tail / 2);
+        for (int r = 0; r < H; r++) {
+            long row = src + (long) r * W;
+            int d = (r >> 1) * OW, de = ((r & 1) == 0 ? ee : oe) + d, dO = ((r & 1) == 0 ? eo : oo) + d;
+            int x = 0;
+            if (!pro) {
+                for (; x <= W - 2 * L; x += 2 * L) {
+                    FloatVector v0 = FloatVector.fromMemorySegment(S, inM, (row + x) << 2, Vec.BO), v1 = FloatVector.fromMemorySegment(S, inM, (row + x + L) << 2, Vec.BO);
+                    v0.rearrange(EVEN, v1).intoArray(buf, de + x / 2);
+                    v0.rearrange(ODD, v1).intoArray(buf, dO + x / 2);
+                }
+            } else {
+                for (; x <= W - 2 * L; x += 2 * L) {
+                    FloatVector v0 = FloatVector.fromMemorySegment(S, inM, (row + x) << 2, Vec.BO).fma(pa, pb).max(0f);
+                    FloatVector v1 = FloatVector.fromMemorySegment(S, inM, (row + x + L) << 2, Vec.BO).fma(pa, pb).max(0f);
+                    v0.rearrange(EVEN, v1).intoArray(buf, de + x / 2);
+                    v0.rearrange(ODD, v1).intoArray(buf, dO + x / 2);
+                }
+            }
+            if (x < W) { // the last < 2L columns: masked loads, exact-length masked stores (the zero column must stay)
+                FloatVector v0 = FloatVector.fromMemorySegment(S, inM, (row + x) << 2, Vec.BO, m0);
+                FloatVector v1 = FloatVector.fromMemorySegment(S, inM, (row + x + L) << 2, Vec.BO, m1);
+                if (pro) { v0 = v0.fma(pa, pb).max(0f); v1 = v1.fma(pa, pb).max(0f); }
+                v0.rearrange(EVEN, v1).intoArray(buf, de + x / 2, mE);
+                v0.rearrange(ODD, v1).intoArray(buf, dO + x / 2, mO);
             }
         }
-        for (int c = 0; c < L; c++) emitRow(rb, c * OHW, n, c0 + c, 0, OHW);
+        int wb = c * 9;
+        FloatVector w0 = FloatVector.broadcast(S, w[wb]), w1 = FloatVector.broadcast(S, w[wb + 1]), w2 = FloatVector.broadcast(S, w[wb + 2]),
+            w3 = FloatVector.broadcast(S, w[wb + 3]), w4 = FloatVector.broadcast(S, w[wb + 4]), w5 = FloatVector.broadcast(S, w[wb + 5]),
+            w6 = FloatVector.broadcast(S, w[wb + 6]), w7 = FloatVector.broadcast(S, w[wb + 7]), w8 = FloatVector.broadcast(S, w[wb + 8]);
+        final int[] mL = maskL;
+        final int period = mL.length;
+        final float lo = this.lo, hi = this.hi, b = bias[c];
+        final MemorySegment out = outM, res = resM;
+        final long o = n * outBS + (long) c * OHW, rr = res == null ? 0 : n * resBS + (long) c * OHW;
+        int q = 0, m = 0;
+        for (; q < OHW; q += L, m = m + L == period ? 0 : m + L) {
+            // rows 2oy-1 (odd plane, row oy-1), 2oy (even plane, row oy), 2oy+1 (odd plane, row oy)
+            FloatVector aL = FloatVector.fromArray(S, buf, oo + q - OW - 1).mul(w0);
+            FloatVector aC = FloatVector.fromArray(S, buf, oe + q - OW).mul(w1);
+            FloatVector aR = FloatVector.fromArray(S, buf, oo + q - OW).mul(w2);
+            aL = FloatVector.fromArray(S, buf, eo + q - 1).fma(w3, aL);
+            aC = FloatVector.fromArray(S, buf, ee + q).fma(w4, aC);
+            aR = FloatVector.fromArray(S, buf, eo + q).fma(w5, aR);
+            aL = FloatVector.fromArray(S, buf, oo + q - 1).fma(w6, aL);
+            aC = FloatVector.fromArray(S, buf, oe + q).fma(w7, aC);
+            aR = FloatVector.fromArray(S, buf, oo + q).fma(w8, aR);
+            FloatVector y = aC.add(aR).add(aL.reinterpretAsInts().and(IntVector.fromArray(IS, mL, m)).reinterpretAsFloats());
+            if (q + L > OHW) { // the last partial vector: through the row buffer and emitRow (masked, residual included)
+                y.intoArray(rb, 0);
+                emitRow(rb, 0, n, c, q, OHW - q);
+                break;
+            }
+            y = y.add(b);
+            if (res != null) y = y.add(FloatVector.fromMemorySegment(S, res, (rr + q) << 2, Vec.BO));
+            y.max(lo).min(hi).intoMemorySegment(out, (o + q) << 2, Vec.BO);
+        }
     }
+
+    private static int gcd(int a, int b) { return b == 0 ? a : gcd(b, a % b); }
 
     /** Zero-padded, stride-deinterleaved copy of the group's input planes, prologue applied. */
     private void fill(int n, int g, float[] buf) {
@@ -228,44 +318,6 @@ final class DirectConv extends CpuConv {
             if (sc != null) v = Math.max(0f, Math.fma(v, a, b));
             buf[base + (X % s) * plane + y * Wj + j] = v;
         }
-    }
-
-    /**
-     * Rows whose vectors end inside the plane are finished in registers (bias, clamp) and stored straight
-     * to the output: a vector's lanes past the row end land on the next row, which is written after
-     * it. The rest (the last row or two, and every row when there is a residual) go through the row
-     * buffer and {@link #emitRow}, which stays inside the plane.
-     */
-    private void depthwise3(int n, int c, float[] buf, float[] rb) {
-        int wb = c * 9;
-        FloatVector w0 = FloatVector.broadcast(S, w[wb]), w1 = FloatVector.broadcast(S, w[wb + 1]), w2 = FloatVector.broadcast(S, w[wb + 2]),
-            w3 = FloatVector.broadcast(S, w[wb + 3]), w4 = FloatVector.broadcast(S, w[wb + 4]), w5 = FloatVector.broadcast(S, w[wb + 5]),
-            w6 = FloatVector.broadcast(S, w[wb + 6]), w7 = FloatVector.broadcast(S, w[wb + 7]), w8 = FloatVector.broadcast(S, w[wb + 8]);
-        final MemorySegment out = outM;
-        final float lo = this.lo, hi = this.hi, b = bias[c];
-        final long o = (n * outBS + (long) c * OHW) << 2;
-        final int direct = resM != null ? 0 : Math.max(0, Math.min(OH, (OHW - Vec.roundUp(OW, L)) / OW + 1));
-        // tap kx reads sub-plane kx%s at column offset kx/s
-        int o0 = 0, o1 = (1 % s) * plane + 1 / s, o2 = (2 % s) * plane + 2 / s;
-        for (int oy = 0; oy < OH; oy++) {
-            int r0 = oy * s * Wj, r1 = r0 + Wj, r2 = r1 + Wj;
-            boolean toOut = oy < direct;
-            for (int x0 = 0; x0 < OW; x0 += L) { // three independent chains (one per kernel row): FMA latency
-                FloatVector a0 = FloatVector.fromArray(S, buf, r0 + x0 + o0).mul(w0);
-                FloatVector a1 = FloatVector.fromArray(S, buf, r1 + x0 + o0).mul(w3);
-                FloatVector a2 = FloatVector.fromArray(S, buf, r2 + x0 + o0).mul(w6);
-                a0 = FloatVector.fromArray(S, buf, r0 + x0 + o1).fma(w1, a0);
-                a1 = FloatVector.fromArray(S, buf, r1 + x0 + o1).fma(w4, a1);
-                a2 = FloatVector.fromArray(S, buf, r2 + x0 + o1).fma(w7, a2);
-                a0 = FloatVector.fromArray(S, buf, r0 + x0 + o2).fma(w2, a0);
-                a1 = FloatVector.fromArray(S, buf, r1 + x0 + o2).fma(w5, a1);
-                a2 = FloatVector.fromArray(S, buf, r2 + x0 + o2).fma(w8, a2);
-                a0 = a0.add(a1).add(a2);
-                if (toOut) a0.add(b).max(lo).min(hi).intoMemorySegment(out, o + 4L * (oy * OW + x0), Vec.BO);
-                else a0.intoArray(rb, oy * OW + x0); // lanes past OW are overwritten by the next row
-            }
-        }
-        if (direct < OH) emitRow(rb, direct * OW, n, c, direct * OW, OHW - direct * OW);
     }
 
     /**

@@ -38,7 +38,14 @@ class ConvTest {
             a("dw5 s2", Conv2d.of(8, 8, 5, 2, 2, 8), 1, 13, 13),
             a("dw3 s1 prologue 33 9x9", Conv2d.of(33, 33, 3, 1, 1, 33).withInputBnRelu(true).withBias(true), 2, 9, 9),
             a("dw3 s2 prologue 32 res 8x7", Conv2d.of(32, 32, 3, 2, 1, 32).withInputBnRelu(true).withResidual(true).withAct(Activation.RELU), 1, 8, 7),
-            // channel-vector depthwise on maps smaller than a vector
+            // flattened depthwise 3x3 s1 (row-end lane masks): a plane of whole vectors, one column, a 3-vector mask period with prologue and residual
+            a("dw3 s1 16 8x8 relu (whole vectors)", Conv2d.of(16, 16, 3, 1, 1, 16).withBias(true).withAct(Activation.RELU), 1, 8, 8),
+            a("dw3 s1 20 6x1 res (one column)", Conv2d.of(20, 20, 3, 1, 1, 20).withResidual(true), 2, 6, 1),
+            a("dw3 s1 prologue res 18 5x12", Conv2d.of(18, 18, 3, 1, 1, 18).withInputBnRelu(true).withResidual(true).withAct(Activation.RELU6), 2, 5, 12),
+            // flattened depthwise 3x3 s2 (parity planes): rows split by whole vector pairs, with prologue and residual; odd width over 2 vectors
+            a("dw3 s2 prologue res 17 9x40", Conv2d.of(17, 17, 3, 2, 1, 17).withInputBnRelu(true).withResidual(true).withAct(Activation.RELU), 2, 9, 40),
+            a("dw3 s2 18 6x35 relu6", Conv2d.of(18, 18, 3, 2, 1, 18).withBias(true).withAct(Activation.RELU6), 1, 6, 35),
+            // depthwise on maps smaller than a vector (flattened: the whole plane is one partial vector)
             a("dw3 s1 32 3x5", Conv2d.of(32, 32, 3, 1, 1, 32).withBias(true).withAct(Activation.RELU6), 2, 3, 5),
             a("dw3 s2 prologue 48 5x5", Conv2d.of(48, 48, 3, 2, 1, 48).withInputBnRelu(true).withBias(true), 2, 5, 5),
             a("dw3 multiplier 2 (16->32, 16 groups)", Conv2d.of(16, 32, 3, 1, 1, 16).withBias(true), 1, 9, 9),
@@ -127,6 +134,41 @@ class ConvTest {
                 TestData.poison(outBig);
                 CpuOps.conv2d(op, in, wt, b, res, s, t, out);
                 Compare.close(name + " (CpuOps)", seed, red, ref, out);
+            }
+        }
+    }
+
+    /**
+     * Infinities at the ends of input rows stay in their own rows: the flattened depthwise reads the
+     * neighbouring row's edge for its side taps and must drop those lanes without multiplying an
+     * infinity by zero (NaN). Non-finite outputs must be where the reference has them, finite ones close.
+     */
+    @Test
+    void depthwiseRowEdgesDoNotLeakInfinities() {
+        long seed = TestData.freshSeed();
+        int h = 6, w = 9;
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int stride = 1; stride <= 2; stride++)
+        for (CpuConv.Path path : new CpuConv.Path[] {CpuConv.Path.GEMM, CpuConv.Path.DIRECT}) {
+            Conv2d op = Conv2d.of(17, 17, 3, stride, 1, 17).withBias(true);
+            Shape is = Shape.nchw(1, 17, h, w), os = op.outputShape(is);
+            try (Tensor in = TestData.random(is, r); Tensor wt = TestData.random(op.weightShape(), r); Tensor b = TestData.random(Shape.of(17), r);
+                 Tensor ref = TestData.output(os); Tensor out = TestData.output(os)) {
+                for (int c = 0; c < 17; c++) {
+                    in.set((long) (c * h + 1) * w + w - 1, Float.POSITIVE_INFINITY); // row 1, last column
+                    in.set((long) (c * h + 2) * w + w - 2, Float.POSITIVE_INFINITY); // row 2, the last odd column (stride 2)
+                    in.set((long) (c * h + 4) * w, Float.NEGATIVE_INFINITY);         // row 4, first column
+                }
+                op.reference(in, wt, b, null, null, null, ref);
+                CpuConv.prepare(op, wt, b, null, null, POOL, path).run(in, null, out);
+                float[] x = ref.toArray(), y = out.toArray();
+                int nonFinite = 0;
+                for (int i = 0; i < x.length; i++) {
+                    if (!Float.isFinite(x[i])) nonFinite++;
+                    assertTrue(Float.isFinite(x[i]) == Float.isFinite(y[i]) && (!Float.isFinite(x[i]) || Math.abs(x[i] - y[i]) <= 1e-4 * (1 + Math.abs(x[i]))),
+                        path + " stride " + stride + ": element " + i + " got " + y[i] + ", reference " + x[i] + " (seed " + seed + ")");
+                }
+                assertTrue(nonFinite > 0 && nonFinite < x.length / 2, "the infinities reach some outputs, not most: " + nonFinite);
             }
         }
     }
