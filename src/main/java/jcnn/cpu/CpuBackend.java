@@ -13,9 +13,9 @@ import jcnn.tensor.Tensor;
  * kernels bound at plan time, so a run allocates nothing. Convs (dense, grouped, depthwise, with the
  * bias + activation + residual epilogue and DenseNet's BN-ReLU input prologue) are {@link CpuConv}s,
  * per-channel affine, add and activation {@link CpuEltwise}, global average pool and linear their
- * {@link CpuPooling}/{@link CpuLinear} kernels, window pools {@link PoolStep}: all split over the
- * backend's {@link CpuPool}. Channel shuffle, slice copies and softmax (memory copies and one small
- * vector) run on the calling thread ({@link SimpleSteps}).
+ * {@link CpuPooling}/{@link CpuLinear} kernels, window pools {@link PoolStep} and channel shuffle
+ * (plane copies, {@link SimpleSteps}): all split over the backend's {@link CpuPool}. Slice copies and
+ * softmax (memory copies and one small vector) run on the calling thread.
  *
  * <p>One backend (and pool) per thread count, shared by every model compiled for it; models run
  * from several threads queue on the pool.
@@ -51,7 +51,7 @@ public final class CpuBackend implements Backend {
                 a.checkArgs(x, in[1], out);
                 yield eltwise(CpuEltwise.Kind.ADD, a.act(), x, in[1], null, null, out);
             }
-            case ChannelShuffle s -> SimpleSteps.shuffle(s, x, out);
+            case ChannelShuffle s -> SimpleSteps.shuffle(s, x, out, pool);
             case MaxPool p -> new PoolStep(p, null, x, out, pool);
             case AvgPool p -> new PoolStep(null, p, x, out, pool);
             case GlobalAvgPool p -> {

@@ -7,19 +7,26 @@ import jcnn.compile.Step;
 import jcnn.ops.*;
 import jcnn.tensor.Tensor;
 
-/** The light ops as single-threaded steps: channel shuffle (plane copies), slice copy, softmax. */
+/** The light ops: channel shuffle (plane copies, split over the pool), slice copy and softmax (on the calling thread). */
 final class SimpleSteps {
     private SimpleSteps() {}
 
-    static Step shuffle(ChannelShuffle op, Tensor in, Tensor out) {
-        int C = in.c();
+    /**
+     * Channel shuffle as plane copies, split over the pool by runs of output channels (items of at
+     * least 64 KB, so that small maps stay on one thread).
+     */
+    static Step shuffle(ChannelShuffle op, Tensor in, Tensor out, CpuPool pool) {
+        int C = in.c(), N = in.n();
         long plane = 4L * in.h() * in.w();
-        return () -> {
-            for (int n = 0; n < in.n(); n++)
-                for (int j = 0; j < C; j++)
-                    MemorySegment.copy(in.segment(), 4 * n * in.batchStride() + op.sourceChannel(j, C) * plane,
-                        out.segment(), 4 * n * out.batchStride() + j * plane, plane);
+        int chunks = (int) Math.max(1, Math.min(2L * pool.size(), N * C * plane / 65536));
+        CpuPool.Task t = (item, worker) -> {
+            MemorySegment src = in.segment(), dst = out.segment();
+            for (long i = (long) item * N * C / chunks, e = (long) (item + 1) * N * C / chunks; i < e; i++) {
+                int n = (int) (i / C), j = (int) (i % C);
+                MemorySegment.copy(src, 4 * n * in.batchStride() + op.sourceChannel(j, C) * plane, dst, 4 * n * out.batchStride() + j * plane, plane);
+            }
         };
+        return () -> pool.run(t, chunks);
     }
 
     static Step copy(Tensor in, Tensor out) { return () -> out.copyFrom(in); }

@@ -96,6 +96,11 @@ class CpuBackendTest {
             Graph g = b.build(b.add("op", op, b.input()));
             check(op.toString(), g, SyntheticWeights.of(g, seed), seed, 99);
         }
+        // a shuffle big enough to be split over the pool (>= 64 KB per item), items crossing the image boundary
+        Shape big = Shape.nchw(2, 12, 64, 64);
+        var bs = new GraphBuilder("shuffle", big);
+        Graph gs = bs.build(bs.add("op", new ChannelShuffle(3), bs.input()));
+        check("shuffle split over the pool " + big, gs, SyntheticWeights.of(gs, seed), seed, 1);
         var b = new GraphBuilder("add", in);
         Graph g = b.build(b.add("add", new Add(Activation.RELU), b.input(), b.add("aff", new ChannelAffine(6, Activation.NONE), b.input())));
         check("add", g, SyntheticWeights.of(g, seed), seed, 2);
