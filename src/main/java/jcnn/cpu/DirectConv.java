@@ -116,7 +116,7 @@ final class DirectConv extends CpuConv {
      * ({@link #maskL}, {@link #maskR}; periodic, W/gcd(W, L) vectors; an AND, not a multiply by 0, so
      * that an infinite or NaN input at a row's edge cannot leak into the next row). No per-row work and no padded
      * lanes: a 14x14 plane is 13 vectors, not 14 rows, and the output is one contiguous run stored
-     * straight from registers (the last partial vector through {@link #emitRow}).
+     * straight from registers (the last partial vector with a masked store).
      */
     private void depthwise3f(int n, int c, float[] buf, float[] rb) {
         final int W = this.W, HW = this.HW, o0 = W + 1;
@@ -136,8 +136,7 @@ final class DirectConv extends CpuConv {
         final float lo = this.lo, hi = this.hi, b = bias[c];
         final MemorySegment out = outM, res = resM;
         final long o = n * outBS + (long) c * HW, r = res == null ? 0 : n * resBS + (long) c * HW;
-        int p = 0, m = 0;
-        for (; p <= HW - L; p += L, m = m + L == period ? 0 : m + L) {
+        for (int p = 0, m = 0; p < HW; p += L, m = m + L == period ? 0 : m + L) {
             FloatVector aL = FloatVector.fromArray(S, buf, p).mul(w0);
             FloatVector aC = FloatVector.fromArray(S, buf, p + 1).mul(w1);
             FloatVector aR = FloatVector.fromArray(S, buf, p + 2).mul(w2);
@@ -149,22 +148,14 @@ final class DirectConv extends CpuConv {
             aR = FloatVector.fromArray(S, buf, p + W2 + 2).fma(w8, aR);
             FloatVector y = aC.add(aL.reinterpretAsInts().and(IntVector.fromArray(IS, mL, m)).reinterpretAsFloats())
                 .add(aR.reinterpretAsInts().and(IntVector.fromArray(IS, mR, m)).reinterpretAsFloats()).add(b);
-            if (res != null) y = y.add(FloatVector.fromMemorySegment(S, res, (r + p) << 2, Vec.BO));
-            y.max(lo).min(hi).intoMemorySegment(out, (o + p) << 2, Vec.BO);
-        }
-        if (p < HW) { // the last partial vector: into the row buffer, then emitRow (masked, residual included)
-            FloatVector aL = FloatVector.fromArray(S, buf, p).mul(w0);
-            FloatVector aC = FloatVector.fromArray(S, buf, p + 1).mul(w1);
-            FloatVector aR = FloatVector.fromArray(S, buf, p + 2).mul(w2);
-            aL = FloatVector.fromArray(S, buf, p + W).fma(w3, aL);
-            aC = FloatVector.fromArray(S, buf, p + W + 1).fma(w4, aC);
-            aR = FloatVector.fromArray(S, buf, p + W + 2).fma(w5, aR);
-            aL = FloatVector.fromArray(S, buf, p + W2).fma(w6, aL);
-            aC = FloatVector.fromArray(S, buf, p + W2 + 1).fma(w7, aC);
-            aR = FloatVector.fromArray(S, buf, p + W2 + 2).fma(w8, aR);
-            aC.add(aL.reinterpretAsInts().and(IntVector.fromArray(IS, mL, m)).reinterpretAsFloats())
-                .add(aR.reinterpretAsInts().and(IntVector.fromArray(IS, mR, m)).reinterpretAsFloats()).intoArray(rb, 0);
-            emitRow(rb, 0, n, c, p, HW - p);
+            if (p + L <= HW) {
+                if (res != null) y = y.add(FloatVector.fromMemorySegment(S, res, (r + p) << 2, Vec.BO));
+                y.max(lo).min(hi).intoMemorySegment(out, (o + p) << 2, Vec.BO);
+            } else { // the plane's last, partial vector
+                var k = S.indexInRange(p, HW);
+                if (res != null) y = y.add(FloatVector.fromMemorySegment(S, res, (r + p) << 2, Vec.BO, k));
+                y.max(lo).min(hi).intoMemorySegment(out, (o + p) << 2, Vec.BO, k);
+            }
         }
     }
 
