@@ -109,6 +109,7 @@ public abstract sealed class CpuConv implements CpuPool.Task permits GemmConv, D
         resM = residual == null ? null : residual.segment();
         resBS = residual == null ? 0 : residual.batchStride();
         try {
+            beforeRun();
             pool.run(this, items());
         } finally {
             inM = outM = resM = null; // do not keep the caller's memory reachable
@@ -119,6 +120,9 @@ public abstract sealed class CpuConv implements CpuPool.Task permits GemmConv, D
     abstract void resize();
 
     abstract int items();
+
+    /** Called on the calling thread before each run's items are handed out (inM/outM/resM are set). */
+    void beforeRun() {}
 
     /**
      * Epilogue from a heap row: out[n][oc][p + i] = act(src[off + i] + bias[oc] + residual) for i < len.

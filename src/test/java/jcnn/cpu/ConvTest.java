@@ -51,6 +51,11 @@ class ConvTest {
             a("dw3 multiplier 2 (16->32, 16 groups)", Conv2d.of(16, 32, 3, 1, 1, 16).withBias(true), 1, 9, 9),
             a("grouped3 s1 32 g8", Conv2d.of(32, 32, 3, 1, 1, 8).withBias(true).withAct(Activation.RELU), 1, 13, 13),
             a("grouped3 s2 64 g8 (8/group)", Conv2d.of(64, 64, 3, 2, 1, 8).withBias(true), 2, 17, 17),
+            // the channel-vector 1x1 (K >= 256, 7-pixel tiles x 32 output channels): 7x7 with residual, 14x14 two images, 7x14
+            a("pw cv 256->64 7x7 res relu6", Conv2d.of(256, 64, 1, 1, 0, 1).withBias(true).withResidual(true).withAct(Activation.RELU6), 1, 7, 7),
+            a("pw cv 264->96 14x14 relu", Conv2d.of(264, 96, 1, 1, 0, 1).withBias(true).withAct(Activation.RELU), 2, 14, 14),
+            a("pw cv 300->32 7x14", Conv2d.of(300, 32, 1, 1, 0, 1).withBias(true), 1, 7, 14),
+            a("pw cv prologue 260->64 7x7 relu", Conv2d.of(260, 64, 1, 1, 0, 1).withInputBnRelu(true).withBias(true).withAct(Activation.RELU), 2, 7, 7),
             a("pw K-blocked 600->40 res relu", Conv2d.of(600, 40, 1, 1, 0, 1).withBias(true).withResidual(true).withAct(Activation.RELU), 2, 7, 9),
             a("pw K-blocked 300->20 (8+8+4 rows)", Conv2d.of(300, 20, 1, 1, 0, 1).withInputBnRelu(true), 1, 11, 11),
             a("dense3 16->17 prologue", Conv2d.of(16, 17, 3, 1, 1, 1).withInputBnRelu(true).withBias(true), 2, 7, 7),
