@@ -53,6 +53,7 @@ public final class CpuBackend implements Backend {
             }
             case ChannelShuffle s -> SimpleSteps.shuffle(s, x, out, pool);
             case MaxPool p -> new PoolStep(p, null, x, out, pool);
+            case AvgPool p when p.kernel() == 3 && p.stride() == 2 && p.pad() == 1 && p.countPad() && !p.ceil() -> averageAsDepthwise(x, out);
             case AvgPool p -> new PoolStep(null, p, x, out, pool);
             case GlobalAvgPool p -> {
                 CpuPooling k = new CpuPooling();
@@ -83,6 +84,20 @@ public final class CpuBackend implements Backend {
         op.checkArgs(x, weight, bias, res, sc, sh, out);
         CpuConv k = CpuConv.prepare(op, weight, bias, sc, sh, pool);
         return () -> k.run(x, res, out);
+    }
+
+    /**
+     * A 3x3 stride-2 pad-1 average pool that counts the padding (ShuffleNet v1's shortcut) is a depthwise
+     * conv with every weight 1/9: DirectConv's row/column-parity kernel, instead of PoolStep's separable
+     * rows (measured in the README).
+     */
+    private Step averageAsDepthwise(Tensor x, Tensor out) {
+        int c = x.c();
+        Conv2d op = Conv2d.of(c, c, 3, 2, 1, c);
+        float[] ninth = new float[c * 9];
+        java.util.Arrays.fill(ninth, 1f / 9);
+        CpuConv k = CpuConv.prepare(op, Tensor.wrap(ninth, op.weightShape()), null, null, null, pool);
+        return () -> k.run(x, null, out);
     }
 
     private Step eltwise(CpuEltwise.Kind kind, Activation act, Tensor a, Tensor b, float[] scale, float[] shift, Tensor out) {
