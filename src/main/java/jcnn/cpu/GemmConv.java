@@ -57,6 +57,7 @@ final class GemmConv extends CpuConv {
     private float[][] xin;          // per worker: the input images, copied once per run
     private long[] xEpoch;          // per worker: the run whose input xin holds
     private long epoch;
+    private int cvGroups;           // items per block of 32 output channels: OHW / CP (one per tile), or 1 (see resize)
 
     GemmConv(Conv2d op, Tensor weight, Tensor bias, Tensor inScale, Tensor inShift, CpuPool pool) {
         super(op, weight, bias, inScale, inShift, pool);
@@ -120,6 +121,10 @@ final class GemmConv extends CpuConv {
                             if (g + i < op.outC()) wcv[((g + i) / 32 * K + kk) * 32 + (g + i) % 32] = pw[g * K + kk * m + i];
                 }
             }
+            // one item per tile: both workers share each block's weights through L2/L3, which measured
+            // faster while the weights stay in cache; past CV_SHARED_MAX weight bytes (they come from
+            // memory in a network) one item per block, so that each block's weights are read by one worker
+            cvGroups = 4L * K * op.outC() > CV_SHARED_MAX ? 1 : OHW / CP;
             xin = new float[T][N * K * HW];
             xEpoch = new long[T];
             java.util.Arrays.fill(xEpoch, -1);
@@ -128,7 +133,7 @@ final class GemmConv extends CpuConv {
         if (kBlocked && (cbufs == null || cbufs.length != T)) cbufs = new float[T][nBlocks * 8 * NR];
     }
 
-    @Override int items() { return cv ? N * (op.outC() / 32) * (OHW / CP) : N * op.groups() * nPC * coSplit; }
+    @Override int items() { return cv ? N * (op.outC() / 32) * cvGroups : N * op.groups() * nPC * coSplit; }
 
     @Override void beforeRun() { epoch++; }
 
@@ -192,6 +197,7 @@ final class GemmConv extends CpuConv {
      * 142 -> 186-189).
      */
     static final int CV_MAX_HW = 196, CV_MIN_K = 256;
+    static final long CV_SHARED_MAX = 2L << 20;
 
     /**
      * 1x1 on small maps with output channels along the vectors: a tile is CP = 7 pixels x 32 output
@@ -201,8 +207,8 @@ final class GemmConv extends CpuConv {
      * per run to the heap (broadcast loads from an array, bounds checks hoisted), prologue applied.
      */
     private void runCv(int item, int worker) {
-        int tilesPer = OHW / CP, blocks = op.outC() / 32;
-        int t = item % tilesPer, cb = (item / tilesPer) % blocks, n = item / tilesPer / blocks;
+        int tilesPer = OHW / CP, blocks = op.outC() / 32, tg = cvGroups;
+        int gi = item % tg, cb = (item / tg) % blocks, n = item / tg / blocks;
         float[] x = xin[worker];
         if (xEpoch[worker] != epoch) {
             for (int i = 0; i < N; i++) {
@@ -212,10 +218,16 @@ final class GemmConv extends CpuConv {
             xEpoch[worker] = epoch;
         }
         float[] ct = tiles[worker];
-        microCv(x, n * K * HW + t * CP, cb * K * 32, ct);
+        for (int t = gi * tilesPer / tg, t1 = (gi + 1) * tilesPer / tg; t < t1; t++) {
+            microCv(x, n * K * HW + t * CP, cb * K * 32, ct);
+            emitCv(ct, n, cb * 32, t * CP);
+        }
+    }
+
+    /** The transposing epilogue of a channel-vector tile: ct[j*32 + c] to out[c0 + c][p0 + j], bias, residual, clamp. */
+    private void emitCv(float[] ct, int n, int c0, int p0) {
         final MemorySegment o = outM, res = resM;
         final float lo = this.lo, hi = this.hi;
-        int c0 = cb * 32, p0 = t * CP;
         for (int c = 0; c < 32; c++) {
             float b = bias[c0 + c];
             long at = n * outBS + (long) (c0 + c) * OHW + p0, ra = res == null ? 0 : n * resBS + (long) (c0 + c) * OHW + p0;

@@ -55,6 +55,7 @@ class ConvTest {
             a("pw cv 256->64 7x7 res relu6", Conv2d.of(256, 64, 1, 1, 0, 1).withBias(true).withResidual(true).withAct(Activation.RELU6), 1, 7, 7),
             a("pw cv 264->96 14x14 relu", Conv2d.of(264, 96, 1, 1, 0, 1).withBias(true).withAct(Activation.RELU), 2, 14, 14),
             a("pw cv 300->32 7x14", Conv2d.of(300, 32, 1, 1, 0, 1).withBias(true), 1, 7, 14),
+            a("pw cv 1024->544 7x7 res (weights past 2 MB: an item per block)", Conv2d.of(1024, 544, 1, 1, 0, 1).withBias(true).withResidual(true), 2, 7, 7),
             a("pw cv prologue 260->64 7x7 relu", Conv2d.of(260, 64, 1, 1, 0, 1).withInputBnRelu(true).withBias(true).withAct(Activation.RELU), 2, 7, 7),
             a("pw K-blocked 600->40 res relu", Conv2d.of(600, 40, 1, 1, 0, 1).withBias(true).withResidual(true).withAct(Activation.RELU), 2, 7, 9),
             a("pw K-blocked 300->20 (8+8+4 rows)", Conv2d.of(300, 20, 1, 1, 0, 1).withInputBnRelu(true), 1, 11, 11),
