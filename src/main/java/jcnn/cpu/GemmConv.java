@@ -239,7 +239,12 @@ final class GemmConv extends CpuConv {
         }
     }
 
-    /** CP = 7 pixels from x[xo], x[xo + HW], ... (one per K row) times 32 channels of wcv[wo..]: into ct[j*32 + c]. */
+    /**
+     * CP = 7 pixels from x[xo], x[xo + HW], ... (one per K row) times 32 channels of wcv[wo..]: into
+     * ct[j*32 + c]. {@link #micro8}'s register pattern with the roles swapped (weights are the vector
+     * operand, input pixels the broadcasts); its own kernel because the broadcast stride (HW) and the
+     * row count (7) differ.
+     */
     private void microCv(float[] x, int xo, int wo, float[] ct) {
         FloatVector a0 = FloatVector.zero(S), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0, a4 = a0, b4 = a0, a5 = a0, b5 = a0, a6 = a0, b6 = a0;
         final float[] w = wcv;
