@@ -121,12 +121,7 @@ final class DirectConv extends CpuConv {
     private void depthwise3f(int n, int c, float[] buf, float[] rb) {
         final int W = this.W, HW = this.HW, o0 = W + 1;
         MemorySegment.copy(inM, Vec.F, (n * inBS + (long) c * HW) << 2, buf, o0, HW);
-        if (sc != null) {
-            float a = sc[c], b = sh[c];
-            int i = 0;
-            for (; i <= HW - L; i += L) FloatVector.fromArray(S, buf, o0 + i).fma(a, b).max(0f).intoArray(buf, o0 + i);
-            for (; i < HW; i++) buf[o0 + i] = Math.max(0f, Math.fma(buf[o0 + i], a, b));
-        }
+        if (sc != null) Vec.prologue(buf, o0, HW, sc[c], sh[c]);
         int wb = c * 9;
         FloatVector w0 = FloatVector.broadcast(S, w[wb]), w1 = FloatVector.broadcast(S, w[wb + 1]), w2 = FloatVector.broadcast(S, w[wb + 2]),
             w3 = FloatVector.broadcast(S, w[wb + 3]), w4 = FloatVector.broadcast(S, w[wb + 4]), w5 = FloatVector.broadcast(S, w[wb + 5]),
@@ -228,7 +223,9 @@ final class DirectConv extends CpuConv {
             aC = FloatVector.fromArray(S, buf, oe + q).fma(w7, aC);
             aR = FloatVector.fromArray(S, buf, oo + q).fma(w8, aR);
             FloatVector y = aC.add(aR).add(aL.reinterpretAsInts().and(IntVector.fromArray(IS, mL, m)).reinterpretAsFloats());
-            if (q + L > OHW) { // the last partial vector: through the row buffer and emitRow (masked, residual included)
+            // the last partial vector: through the row buffer and emitRow (masked, residual included); a
+            // masked store here, as in depthwise3f, sent this method into a 1-10 ms compile state
+            if (q + L > OHW) {
                 y.intoArray(rb, 0);
                 emitRow(rb, 0, n, c, q, OHW - q);
                 break;

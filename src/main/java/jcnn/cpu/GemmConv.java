@@ -112,14 +112,10 @@ final class GemmConv extends CpuConv {
         cv = L == 16 && op.kernel() == 1 && op.stride() == 1 && op.pad() == 0 && op.groups() == 1 && op.outC() % 32 == 0
             && OHW % CP == 0 && OHW <= CV_MAX_HW && K >= CV_MIN_K;
         if (cv) {
-            if (wcv == null) {
+            if (wcv == null) { // from the packed [rowBlock][K][8] weights (outC % 32 == 0: whole blocks of 8)
                 wcv = new float[op.outC() * K];
-                for (int g = 0; g < cogP; g += 8) { // from the packed [rowBlock][K][8] weights
-                    int m = Math.min(8, cogP - g);
-                    for (int kk = 0; kk < K; kk++)
-                        for (int i = 0; i < m; i++)
-                            if (g + i < op.outC()) wcv[((g + i) / 32 * K + kk) * 32 + (g + i) % 32] = pw[g * K + kk * m + i];
-                }
+                for (int o = 0; o < op.outC(); o++)
+                    for (int kk = 0; kk < K; kk++) wcv[(o / 32 * K + kk) * 32 + o % 32] = pw[(o / 8 * K + kk) * 8 + o % 8];
             }
             // one item per tile: both workers share each block's weights through L2/L3, which measured
             // faster while the weights stay in cache; past CV_SHARED_MAX weight bytes (they come from
@@ -128,7 +124,6 @@ final class GemmConv extends CpuConv {
             xin = new float[T][N * K * HW];
             xEpoch = new long[T];
             java.util.Arrays.fill(xEpoch, -1);
-            if (tiles[0].length < 8 * NR) tiles = new float[T][8 * NR];
         }
         if (kBlocked && (cbufs == null || cbufs.length != T)) cbufs = new float[T][nBlocks * 8 * NR];
     }
@@ -213,7 +208,7 @@ final class GemmConv extends CpuConv {
         if (xEpoch[worker] != epoch) {
             for (int i = 0; i < N; i++) {
                 MemorySegment.copy(inM, Vec.F, (i * inBS) << 2, x, i * K * HW, K * HW);
-                if (sc != null) for (int c = 0; c < K; c++) prologue(x, (i * K + c) * HW, HW, sc[c], sh[c]); // DenseNet's BN-ReLU
+                if (sc != null) for (int c = 0; c < K; c++) Vec.prologue(x, (i * K + c) * HW, HW, sc[c], sh[c]); // DenseNet's BN-ReLU
             }
             xEpoch[worker] = epoch;
         }
@@ -575,7 +570,7 @@ final class GemmConv extends CpuConv {
                 long src = cb + (long) iy * W;
                 if (s == 1) {
                     MemorySegment.copy(inM, Vec.F, src << 2, buf, d + pd, W);
-                    if (sc != null) prologue(buf, d + pd, W, a, b);
+                    if (sc != null) Vec.prologue(buf, d + pd, W, a, b);
                 } else { // stride 2: input column ix is padded column X = ix + pd, phase X & 1, index X >> 1
                     int de = d + (pd & 1) * Wj + (pd >> 1), dO = d + ((pd + 1) & 1) * Wj + ((pd + 1) >> 1);
                     int ix = Vec.splitEvenOdd(inM, src, W, buf, de, dO, Wj - ((pd + 1) >> 1), sc != null, a, b); // then element by element
@@ -587,13 +582,6 @@ final class GemmConv extends CpuConv {
                 }
             }
         }
-    }
-
-    /** buf[i] = max(0, buf[i]*a + b) for i in [off, off+len). */
-    private static void prologue(float[] buf, int off, int len, float a, float b) {
-        int i = 0;
-        for (; i <= len - L; i += L) FloatVector.fromArray(S, buf, off + i).fma(a, b).max(0f).intoArray(buf, off + i);
-        for (; i < len; i++) buf[off + i] = Math.max(0f, Math.fma(buf[off + i], a, b));
     }
 
     /** 8 output rows x 32 pixels: 16 accumulators in registers over K, then stored to ct [8][32]. */

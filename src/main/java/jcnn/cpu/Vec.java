@@ -71,6 +71,13 @@ final class Vec {
         return x;
     }
 
+    /** The BN-ReLU input prologue in place: buf[i] = max(0, buf[i]*a + b) for i in [off, off+len). */
+    static void prologue(float[] buf, int off, int len, float a, float b) {
+        int i = 0;
+        for (; i <= len - L; i += L) FloatVector.fromArray(S, buf, off + i).fma(a, b).max(0f).intoArray(buf, off + i);
+        for (; i < len; i++) buf[off + i] = Math.max(0f, Math.fma(buf[off + i], a, b));
+    }
+
     /** One lane buffer for {@link #sum} per worker. */
     static float[][] laneBuffers(int workers) { return new float[workers][L]; }
 
