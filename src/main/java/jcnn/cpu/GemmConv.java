@@ -29,8 +29,8 @@ import jcnn.tensor.Tensor;
  * registers over the whole K, stored into a 1 KB per-worker tile, then {@link #emit8} (a whole tile)
  * or {@link #emitRow} (edges) applies bias + residual + activation into the output. No vector crosses a method boundary (no boxing).
  *
- * <p>1x1 convs on 7x7 and 14x14 maps with K >= 256 and output channels a multiple of 32 run with the
- * output channels along the vectors instead ({@link #runCv}): pixels along the vectors waste a quarter
+ * <p>1x1 convs on 7x7 and 14x14 maps, and k x k stride 1 convs, with K >= 256 and output channels a
+ * multiple of 32 run with the output channels along the vectors instead ({@link #runCv}): pixels along the vectors waste a quarter
  * of a 7x7 map's lanes (49 pixels in 64) and an eighth of a 14x14 one's.
  */
 final class GemmConv extends CpuConv {
@@ -50,14 +50,16 @@ final class GemmConv extends CpuConv {
     private float[][] cbufs;        // per worker, K > KC only: a strip's partial sums, [block][8][NR]
     private float[][] rowBufs;      // per worker: the input rows a tile needs, zero-padded, stride-deinterleaved
     private int nc, nPC, coSplit, rowsIn, Wj;
-    // channel-vector path (cv): 1x1 on small maps, output channels along the vectors (see runCv)
+    // channel-vector path (cv): 1x1 on small maps and k x k stride 1, output channels along the vectors (see runCv)
     private static final int CP = 7; // pixels per cv tile: 49 and 196 are whole tiles
     private boolean cv;
     private float[] wcv;            // [outC/32][K][32]
     private float[][] xin;          // per worker: the input images, copied once per run
     private long[] xEpoch;          // per worker: the run whose input xin holds
     private long epoch;
-    private int cvGroups;           // items per block of 32 output channels: OHW / CP (one per tile), or 1 (see resize)
+    private int cvGroups;           // items per block of 32 output channels: cvTiles (one per tile), or 1 (see resize)
+    private int[] cvOff;            // per K row (ic, ky, kx): its offset in an image of xin at tile offset 0
+    private int cvImg, cvWp, cvOw, cvTpr, cvTiles; // xin floats per image, its row pitch; output row width, tiles per row, tiles per image
 
     GemmConv(Conv2d op, Tensor weight, Tensor bias, Tensor inScale, Tensor inShift, CpuPool pool) {
         super(op, weight, bias, inScale, inShift, pool);
@@ -109,19 +111,34 @@ final class GemmConv extends CpuConv {
             else for (float[] b : rowBufs) java.util.Arrays.fill(b, 0f); // the padding columns must be zero; runs write only the interior
         }
         if (tiles == null || tiles.length != T) tiles = new float[T][8 * NR];
-        cv = L == 16 && op.kernel() == 1 && op.stride() == 1 && op.pad() == 0 && op.groups() == 1 && op.outC() % 32 == 0
-            && OHW % CP == 0 && OHW <= CV_MAX_HW && K >= CV_MIN_K;
+        int k = op.kernel(), pd = op.pad();
+        cv = L == 16 && op.stride() == 1 && op.groups() == 1 && op.outC() % 32 == 0 && K >= CV_MIN_K
+            && (k > 1 ? (long) N * cig * (H + 2 * pd) * (W + 2 * pd) <= CV_MAX_COPY : pd == 0 && OHW % CP == 0 && OHW <= CV_MAX_HW);
         if (cv) {
+            // xin holds each image zero-padded, [ic][H + 2p][W + 2p]; a 1x1 map is one row of OHW pixels (tiles
+            // run across its rows), a k x k map's tiles stay within an output row (the last one may be short)
+            int hp = H + 2 * pd;
+            cvWp = k == 1 ? HW : W + 2 * pd;
+            cvOw = k == 1 ? OHW : OW;
+            cvTpr = (cvOw + CP - 1) / CP;
+            cvTiles = k == 1 ? cvTpr : OH * cvTpr;
+            cvImg = cig * (k == 1 ? 1 : hp) * cvWp;
+            cvOff = new int[K];
+            for (int ic = 0, kk = 0; ic < cig; ic++)
+                for (int ky = 0; ky < k; ky++)
+                    for (int kx = 0; kx < k; kx++) cvOff[kk++] = ic * (k == 1 ? HW : hp * cvWp) + ky * cvWp + kx;
             if (wcv == null) { // from the packed [rowBlock][K][8] weights (outC % 32 == 0: whole blocks of 8)
                 wcv = new float[op.outC() * K];
                 for (int o = 0; o < op.outC(); o++)
                     for (int kk = 0; kk < K; kk++) wcv[(o / 32 * K + kk) * 32 + o % 32] = pw[(o / 8 * K + kk) * 8 + o % 8];
             }
-            // one item per tile: both workers share each block's weights through L2/L3, which measured
+            // 1x1, one item per tile: both workers share each block's weights through L2/L3, which measured
             // faster while the weights stay in cache; past CV_SHARED_MAX weight bytes (they come from
-            // memory in a network) one item per block, so that each block's weights are read by one worker
-            cvGroups = 4L * K * op.outC() > CV_SHARED_MAX ? 1 : OHW / CP;
-            xin = new float[T][N * K * HW];
+            // memory in a network) one item per block, so that each block's weights are read by one worker.
+            // k x k, about 16 items per thread, each a run of tiles: one tile per item had the workers
+            // writing neighbouring tiles, the same cache lines (32->64 3x3 @55, 2 threads: 1281 -> 645 us)
+            cvGroups = 4L * K * op.outC() > CV_SHARED_MAX ? 1 : k == 1 ? cvTiles : Math.min(cvTiles, 16 * T / (op.outC() / 32) + 1);
+            xin = new float[T][N * cvImg + CP]; // a row's short last tile reads up to CP - 1 past the last row
             xEpoch = new long[T];
             java.util.Arrays.fill(xEpoch, -1);
         }
@@ -192,46 +209,76 @@ final class GemmConv extends CpuConv {
      * 142 -> 186-189).
      */
     static final int CV_MAX_HW = 196, CV_MIN_K = 256;
+    /**
+     * k x k stride 1 takes the channel-vector path on any map whose zero-padded input (each worker's
+     * copy) is at most this many floats: per-tile lanes are whole (no padding columns, no rounding of a
+     * plane to strips of 32). One layer, 2 threads, in-process old/new: 64->256 @13 373 -> 277 us,
+     * 48->192 @13 213 -> 164, DenseNet's 128->32 @7 36 -> 24, @14 98 -> 77, @28 334 -> 292, @56
+     * 1281-1410 -> 1137-1173; 32->128 @27 339 -> 321; 32->64 @55 656 -> 645.
+     */
+    static final long CV_MAX_COPY = 1L << 20;
     static final long CV_SHARED_MAX = 2L << 20;
 
     /**
-     * 1x1 on small maps with output channels along the vectors: a tile is CP = 7 pixels x 32 output
-     * channels, 14 accumulators; per K step two weight vectors ({@link #wcv}, packed once) and seven
-     * broadcast input values. Pixels are not padded to a vector (a 7x7 plane is 49 lanes of work, not
-     * 64); the price is a transposing epilogue, element by element. Each worker copies the input once
-     * per run to the heap (broadcast loads from an array, bounds checks hoisted), prologue applied.
+     * Output channels along the vectors: a tile is CP = 7 pixels x 32 output channels, 14 accumulators;
+     * per K step two weight vectors ({@link #wcv}, packed once) and seven broadcast input values. Pixels
+     * are not padded to a vector (a 7x7 plane is 49 lanes of work, not 64); the price is a transposing
+     * epilogue, element by element. Each worker copies the input once per run to the heap (broadcast
+     * loads from an array, bounds checks hoisted), prologue applied; for k x k zero-padded
+     * ({@link #copyPadded}), so that K row (ic, ky, kx) of a tile is 7 consecutive floats at a fixed
+     * offset ({@link #microCvT}). 1x1 tiles run across the rows of the map; k x k tiles stay within an
+     * output row, the last one of a row short (13 = 7 + 6).
      */
     private void runCv(int item, int worker) {
-        int tilesPer = OHW / CP, blocks = op.outC() / 32, tg = cvGroups;
+        int nt = cvTiles, blocks = op.outC() / 32, tg = cvGroups;
         int gi = item % tg, cb = (item / tg) % blocks, n = item / tg / blocks;
         float[] x = xin[worker];
         if (xEpoch[worker] != epoch) {
-            for (int i = 0; i < N; i++) {
-                MemorySegment.copy(inM, Vec.F, (i * inBS) << 2, x, i * K * HW, K * HW);
-                if (sc != null) for (int c = 0; c < K; c++) Vec.prologue(x, (i * K + c) * HW, HW, sc[c], sh[c]); // DenseNet's BN-ReLU
-            }
+            copyPadded(x);
             xEpoch[worker] = epoch;
         }
         float[] ct = tiles[worker];
-        for (int t = gi * tilesPer / tg, t1 = (gi + 1) * tilesPer / tg; t < t1; t++) {
-            microCv(x, n * K * HW + t * CP, cb * K * 32, ct);
-            emitCv(ct, n, cb * 32, t * CP);
+        for (int t = gi * nt / tg, t1 = (gi + 1) * nt / tg; t < t1; t++) {
+            int oy = t / cvTpr, ox = (t - oy * cvTpr) * CP;
+            if (op.kernel() == 1) microCv(x, n * cvImg + ox, cb * K * 32, ct);
+            else microCvT(x, n * cvImg + oy * cvWp + ox, cb * K * 32, ct);
+            emitCv(ct, n, cb * 32, oy * OW + ox, Math.min(CP, cvOw - ox));
         }
     }
 
-    /** The transposing epilogue of a channel-vector tile: ct[j*32 + c] to out[c0 + c][p0 + j], bias, residual, clamp. */
-    private void emitCv(float[] ct, int n, int c0, int p0) {
+    /** The input images into x, [n][ic][H + 2p][W + 2p] (the border stays as resize zeroed it), prologue applied. */
+    private void copyPadded(float[] x) {
+        int pd = op.pad(), wp = W + 2 * pd;
+        for (int i = 0; i < N; i++) {
+            if (op.kernel() == 1) MemorySegment.copy(inM, Vec.F, (i * inBS) << 2, x, i * cvImg, cig * HW);
+            else
+                for (int c = 0; c < cig; c++)
+                    for (int y = 0; y < H; y++)
+                        MemorySegment.copy(inM, Vec.F, (i * inBS + (long) c * HW + y * W) << 2, x, i * cvImg + (c * (H + 2 * pd) + y + pd) * wp + pd, W);
+            if (sc != null) // DenseNet's BN-ReLU, on the interior only: the padding is zero after the activation
+                for (int c = 0; c < cig; c++)
+                    for (int y = 0; y < (op.kernel() == 1 ? 1 : H); y++)
+                        Vec.prologue(x, op.kernel() == 1 ? i * cvImg + c * HW : i * cvImg + (c * (H + 2 * pd) + y + pd) * wp + pd,
+                            op.kernel() == 1 ? HW : W, sc[c], sh[c]);
+        }
+    }
+
+    /** The transposing epilogue of a channel-vector tile: ct[j*32 + c] to out[c0 + c][p0 + j] for j < len, bias, residual, clamp. */
+    private void emitCv(float[] ct, int n, int c0, int p0, int len) {
         final MemorySegment o = outM, res = resM;
         final float lo = this.lo, hi = this.hi;
         for (int c = 0; c < 32; c++) {
             float b = bias[c0 + c];
             long at = n * outBS + (long) (c0 + c) * OHW + p0, ra = res == null ? 0 : n * resBS + (long) (c0 + c) * OHW + p0;
-            for (int j = 0; j < CP; j++) {
-                float v = ct[j * 32 + c] + b;
-                if (res != null) v += res.getAtIndex(Vec.F, ra + j);
-                o.setAtIndex(Vec.F, at + j, Math.min(hi, Math.max(lo, v)));
-            }
+            // the constant bound lets C2 unroll the whole tile (a bound of len measured 5% slower on 512->512 @14)
+            if (len == CP) for (int j = 0; j < CP; j++) o.setAtIndex(Vec.F, at + j, cvOut(ct[j * 32 + c] + b, res, ra + j, lo, hi));
+            else for (int j = 0; j < len; j++) o.setAtIndex(Vec.F, at + j, cvOut(ct[j * 32 + c] + b, res, ra + j, lo, hi));
         }
+    }
+
+    private static float cvOut(float v, MemorySegment res, long ri, float lo, float hi) {
+        if (res != null) v += res.getAtIndex(Vec.F, ri);
+        return Math.min(hi, Math.max(lo, v));
     }
 
     /**
@@ -245,6 +292,42 @@ final class GemmConv extends CpuConv {
         final float[] w = wcv;
         final int HW = this.HW;
         for (int k = 0, xb = xo, wb = wo; k < K; k++, xb += HW, wb += 32) {
+            FloatVector u = FloatVector.fromArray(S, w, wb), v = FloatVector.fromArray(S, w, wb + L);
+            FloatVector q = FloatVector.broadcast(S, x[xb]);
+            a0 = u.fma(q, a0); b0 = v.fma(q, b0);
+            q = FloatVector.broadcast(S, x[xb + 1]);
+            a1 = u.fma(q, a1); b1 = v.fma(q, b1);
+            q = FloatVector.broadcast(S, x[xb + 2]);
+            a2 = u.fma(q, a2); b2 = v.fma(q, b2);
+            q = FloatVector.broadcast(S, x[xb + 3]);
+            a3 = u.fma(q, a3); b3 = v.fma(q, b3);
+            q = FloatVector.broadcast(S, x[xb + 4]);
+            a4 = u.fma(q, a4); b4 = v.fma(q, b4);
+            q = FloatVector.broadcast(S, x[xb + 5]);
+            a5 = u.fma(q, a5); b5 = v.fma(q, b5);
+            q = FloatVector.broadcast(S, x[xb + 6]);
+            a6 = u.fma(q, a6); b6 = v.fma(q, b6);
+        }
+        a0.intoArray(ct, 0); b0.intoArray(ct, L);
+        a1.intoArray(ct, 32); b1.intoArray(ct, 32 + L);
+        a2.intoArray(ct, 64); b2.intoArray(ct, 64 + L);
+        a3.intoArray(ct, 96); b3.intoArray(ct, 96 + L);
+        a4.intoArray(ct, 128); b4.intoArray(ct, 128 + L);
+        a5.intoArray(ct, 160); b5.intoArray(ct, 160 + L);
+        a6.intoArray(ct, 192); b6.intoArray(ct, 192 + L);
+    }
+
+    /**
+     * {@link #microCv} for k x k stride 1: K row (ic, ky, kx) of the tile reads x[xo + cvOff[kk] + j] from
+     * the zero-padded copy. Its own method: in microCv the broadcasts' index is linear in k, which lets
+     * C2 hoist their bounds checks; through the table, 512->512 @14 measured 518 -> 557-566 us.
+     */
+    private void microCvT(float[] x, int xo, int wo, float[] ct) {
+        FloatVector a0 = FloatVector.zero(S), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0, a4 = a0, b4 = a0, a5 = a0, b5 = a0, a6 = a0, b6 = a0;
+        final float[] w = wcv;
+        final int[] off = cvOff;
+        for (int k = 0, wb = wo; k < K; k++, wb += 32) {
+            int xb = xo + off[k];
             FloatVector u = FloatVector.fromArray(S, w, wb), v = FloatVector.fromArray(S, w, wb + L);
             FloatVector q = FloatVector.broadcast(S, x[xb]);
             a0 = u.fma(q, a0); b0 = v.fma(q, b0);

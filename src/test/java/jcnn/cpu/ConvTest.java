@@ -57,6 +57,13 @@ class ConvTest {
             a("pw cv 300->32 7x14", Conv2d.of(300, 32, 1, 1, 0, 1).withBias(true), 1, 7, 14),
             a("pw cv 1024->544 7x7 res (weights past 2 MB: an item per block)", Conv2d.of(1024, 544, 1, 1, 0, 1).withBias(true).withResidual(true), 2, 7, 7),
             a("pw cv prologue 260->64 7x7 relu", Conv2d.of(260, 64, 1, 1, 0, 1).withInputBnRelu(true).withBias(true).withAct(Activation.RELU), 2, 7, 7),
+            // the channel-vector k x k stride 1 (zero-padded copy, tiles within an output row, a short last tile)
+            a("3x3 cv 64->64 13x13 relu (7 + 6 per row)", Conv2d.of(64, 64, 3, 1, 1, 1).withBias(true).withAct(Activation.RELU), 2, 13, 13),
+            a("3x3 cv prologue 128->32 7x7 (DenseNet)", Conv2d.of(128, 32, 3, 1, 1, 1).withInputBnRelu(true), 1, 7, 7),
+            a("3x3 cv prologue res relu6 40->64 5x9", Conv2d.of(40, 64, 3, 1, 1, 1).withInputBnRelu(true).withBias(true).withResidual(true).withAct(Activation.RELU6), 2, 5, 9),
+            a("5x5 cv p2 12->32 6x6 (rows shorter than a tile)", Conv2d.of(12, 32, 5, 1, 2, 1).withBias(true), 1, 6, 6),
+            a("3x3 cv p0 30->96 9x11", Conv2d.of(30, 96, 3, 1, 0, 1).withBias(true).withAct(Activation.RELU), 2, 9, 11),
+            a("3x3 cv 32->32 23x23 res (items are runs of tiles)", Conv2d.of(32, 32, 3, 1, 1, 1).withBias(true).withResidual(true), 1, 23, 23),
             a("pw K-blocked 600->40 res relu", Conv2d.of(600, 40, 1, 1, 0, 1).withBias(true).withResidual(true).withAct(Activation.RELU), 2, 7, 9),
             a("pw K-blocked 300->20 (8+8+4 rows)", Conv2d.of(300, 20, 1, 1, 0, 1).withInputBnRelu(true), 1, 11, 11),
             a("dense3 16->17 prologue", Conv2d.of(16, 17, 3, 1, 1, 1).withInputBnRelu(true).withBias(true), 2, 7, 7),
