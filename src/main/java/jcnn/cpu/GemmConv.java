@@ -57,7 +57,7 @@ final class GemmConv extends CpuConv {
     private float[][] xin;          // per worker: the input images, copied once per run
     private long[] xEpoch;          // per worker: the run whose input xin holds
     private long epoch;
-    private int cvGroups;           // items per block of 32 output channels: cvTiles (one per tile), or 1 (see resize)
+    private int cvGroups;           // items per block of 32 output channels, each a run of tiles (see resize)
     private int[] cvOff;            // per K row (ic, ky, kx): its offset in an image of xin at tile offset 0
     private int cvImg, cvWp, cvOw, cvTpr, cvTiles; // xin floats per image, its row pitch; output row width, tiles per row, tiles per image
 
@@ -132,12 +132,12 @@ final class GemmConv extends CpuConv {
                 for (int o = 0; o < op.outC(); o++)
                     for (int kk = 0; kk < K; kk++) wcv[(o / 32 * K + kk) * 32 + o % 32] = pw[(o / 8 * K + kk) * 8 + o % 8];
             }
-            // 1x1, one item per tile: both workers share each block's weights through L2/L3, which measured
-            // faster while the weights stay in cache; past CV_SHARED_MAX weight bytes (they come from
-            // memory in a network) one item per block, so that each block's weights are read by one worker.
-            // k x k, about 16 items per thread, each a run of tiles: one tile per item had the workers
-            // writing neighbouring tiles, the same cache lines (32->64 3x3 @55, 2 threads: 1281 -> 645 us)
-            cvGroups = 4L * K * op.outC() > CV_SHARED_MAX ? 1 : k == 1 ? cvTiles : Math.min(cvTiles, 16 * T / (op.outC() / 32) + 1);
+            // items: about 16 per thread, each a run of tiles of one block of 32 channels (past CV_SHARED_MAX
+            // weight bytes, which come from memory in a network, one item per block, so that each block's
+            // weights are read by one worker). One tile per item had both workers writing neighbouring
+            // tiles, the same output cache lines: 32->64 3x3 @55, 2 threads, 1281 -> 645 us; 1x1 neutral
+            // to 4% faster in the fast state, 9-20% in the slow one (320->1280 @7 354 -> 282 us)
+            cvGroups = 4L * K * op.outC() > CV_SHARED_MAX ? 1 : Math.min(cvTiles, 16 * T / (op.outC() / 32) + 1);
             xin = new float[T][N * cvImg + CP]; // a row's short last tile reads up to CP - 1 past the last row
             xEpoch = new long[T];
             java.util.Arrays.fill(xEpoch, -1);
