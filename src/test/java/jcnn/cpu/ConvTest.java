@@ -29,6 +29,7 @@ class ConvTest {
             a("pw 17->15 17x17 relu6 res", Conv2d.of(17, 15, 1, 1, 0, 1).withAct(Activation.RELU6).withResidual(true), 1, 17, 17),
             a("pw s2 16->32 13x13", Conv2d.of(16, 32, 1, 2, 0, 1).withBias(true), 2, 13, 13),
             a("pw prologue 17->9", Conv2d.of(17, 9, 1, 1, 0, 1).withInputBnRelu(true), 2, 11, 7),
+            a("pw 20->15 relu6 (the last block of 8 has 7 real rows: not stored from registers)", Conv2d.of(20, 15, 1, 1, 0, 1).withBias(true).withAct(Activation.RELU6), 2, 8, 16),
             a("dw3 s1 15 13x13", Conv2d.of(15, 15, 3, 1, 1, 15).withBias(true).withAct(Activation.RELU6), 1, 13, 13),
             a("dw3 s1 17 7x17", Conv2d.of(17, 17, 3, 1, 1, 17).withResidual(true), 2, 7, 17),
             a("dw3 s2 16 17x17", Conv2d.of(16, 16, 3, 2, 1, 16).withBias(true).withAct(Activation.RELU), 1, 17, 17),
