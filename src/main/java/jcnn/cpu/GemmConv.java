@@ -138,7 +138,8 @@ final class GemmConv extends CpuConv {
             // tiles, the same output cache lines: 32->64 3x3 @55, 2 threads, 1281 -> 645 us; 1x1 neutral
             // to 4% faster in the fast state, 9-20% in the slow one (320->1280 @7 354 -> 282 us)
             cvGroups = 4L * K * op.outC() > CV_SHARED_MAX ? 1 : Math.min(cvTiles, 16 * T / (op.outC() / 32) + 1);
-            xin = new float[T][N * cvImg + CP]; // a row's short last tile reads up to CP - 1 past the last row
+            // the per-worker copy, for k x k (zero-padded) or a prologue; 1x1 without one reads the input in place
+            xin = k == 1 && sc == null ? null : new float[T][N * cvImg + CP]; // a row's short last tile reads up to CP - 1 past the last row
             xEpoch = new long[T];
             java.util.Arrays.fill(xEpoch, -1);
         }
@@ -223,25 +224,31 @@ final class GemmConv extends CpuConv {
      * Output channels along the vectors: a tile is CP = 7 pixels x 32 output channels, 14 accumulators;
      * per K step two weight vectors ({@link #wcv}, packed once) and seven broadcast input values. Pixels
      * are not padded to a vector (a 7x7 plane is 49 lanes of work, not 64); the price is a transposing
-     * epilogue, element by element. Each worker copies the input once per run to the heap (broadcast
-     * loads from an array, bounds checks hoisted), prologue applied; for k x k zero-padded
-     * ({@link #copyPadded}), so that K row (ic, ky, kx) of a tile is 7 consecutive floats at a fixed
-     * offset ({@link #microCvT}). 1x1 tiles run across the rows of the map; k x k tiles stay within an
-     * output row, the last one of a row short (13 = 7 + 6).
+     * epilogue, element by element. A 1x1 without a prologue reads the input in place
+     * ({@link #microCvSeg}); otherwise each worker copies the input once per run to the heap, prologue
+     * applied, zero-padded for k x k ({@link #copyPadded}), so that K row (ic, ky, kx) of a tile is 7
+     * consecutive floats at a fixed offset ({@link #microCv}). 1x1 tiles run across the rows of the map;
+     * k x k tiles stay within an output row, the last one of a row short (13 = 7 + 6).
      */
     private void runCv(int item, int worker) {
         int nt = cvTiles, blocks = op.outC() / 32, tg = cvGroups;
         int gi = item % tg, cb = (item / tg) % blocks, n = item / tg / blocks;
+        float[] ct = tiles[worker];
+        if (xin == null) { // 1x1 without a prologue: in place
+            for (int t = gi * nt / tg, t1 = (gi + 1) * nt / tg; t < t1; t++) {
+                microCvSeg(inM, n * inBS + t * CP, cb * K * 32, ct);
+                emitCv(ct, n, cb * 32, t * CP, CP);
+            }
+            return;
+        }
         float[] x = xin[worker];
         if (xEpoch[worker] != epoch) {
             copyPadded(x);
             xEpoch[worker] = epoch;
         }
-        float[] ct = tiles[worker];
         for (int t = gi * nt / tg, t1 = (gi + 1) * nt / tg; t < t1; t++) {
             int oy = t / cvTpr, ox = (t - oy * cvTpr) * CP;
-            if (op.kernel() == 1) microCv(x, n * cvImg + ox, cb * K * 32, ct);
-            else microCvT(x, n * cvImg + oy * cvWp + ox, cb * K * 32, ct);
+            microCv(x, n * cvImg + oy * cvWp + ox, cb * K * 32, ct);
             emitCv(ct, n, cb * 32, oy * OW + ox, Math.min(CP, cvOw - ox));
         }
     }
@@ -281,17 +288,19 @@ final class GemmConv extends CpuConv {
         return Math.min(hi, Math.max(lo, v));
     }
 
+
     /**
-     * CP = 7 pixels from x[xo], x[xo + HW], ... (one per K row) times 32 channels of wcv[wo..]: into
-     * ct[j*32 + c]. {@link #micro8}'s register pattern with the roles swapped (weights are the vector
-     * operand, input pixels the broadcasts); its own kernel because the broadcast stride (HW) and the
-     * row count (7) differ.
+     * CP = 7 pixels times 32 channels of wcv[wo..] into ct[j*32 + c]: K row kk of the tile reads
+     * x[xo + cvOff[kk] + j] (the per-worker copy: [ic][row][col], zero-padded for k x k).
+     * {@link #micro8}'s register pattern with the roles swapped (weights are the vector operand, input
+     * pixels the broadcasts); its own kernel because the broadcast offsets and the row count (7) differ.
      */
     private void microCv(float[] x, int xo, int wo, float[] ct) {
         FloatVector a0 = FloatVector.zero(S), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0, a4 = a0, b4 = a0, a5 = a0, b5 = a0, a6 = a0, b6 = a0;
         final float[] w = wcv;
-        final int HW = this.HW;
-        for (int k = 0, xb = xo, wb = wo; k < K; k++, xb += HW, wb += 32) {
+        final int[] off = cvOff;
+        for (int k = 0, wb = wo; k < K; k++, wb += 32) {
+            int xb = xo + off[k];
             FloatVector u = FloatVector.fromArray(S, w, wb), v = FloatVector.fromArray(S, w, wb + L);
             FloatVector q = FloatVector.broadcast(S, x[xb]);
             a0 = u.fma(q, a0); b0 = v.fma(q, b0);
@@ -318,30 +327,31 @@ final class GemmConv extends CpuConv {
     }
 
     /**
-     * {@link #microCv} for k x k stride 1: K row (ic, ky, kx) of the tile reads x[xo + cvOff[kk] + j] from
-     * the zero-padded copy. Its own method: in microCv the broadcasts' index is linear in k, which lets
-     * C2 hoist their bounds checks; through the table, 512->512 @14 measured 518 -> 557-566 us.
+     * {@link #microCv} for 1x1 without a prologue: the broadcasts come straight from the input segment (K
+     * row k of the tile at xo + k*HW; C2 hoists the checks of these linear indices), so nothing is copied.
+     * One layer, 2 threads, in-process, against the per-worker copy: 384->64 @14 58 -> 52 us, 576->96 @14
+     * 118 -> 108, 960->160 @7 77 -> 75, 960->320 @7 and 320->1280 @7 unchanged.
      */
-    private void microCvT(float[] x, int xo, int wo, float[] ct) {
+    private void microCvSeg(MemorySegment x, long xo, int wo, float[] ct) {
         FloatVector a0 = FloatVector.zero(S), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0, a4 = a0, b4 = a0, a5 = a0, b5 = a0, a6 = a0, b6 = a0;
         final float[] w = wcv;
-        final int[] off = cvOff;
-        for (int k = 0, wb = wo; k < K; k++, wb += 32) {
-            int xb = xo + off[k];
+        final long HW = this.HW;
+        long xb = xo;
+        for (int k = 0, wb = wo; k < K; k++, xb += HW, wb += 32) {
             FloatVector u = FloatVector.fromArray(S, w, wb), v = FloatVector.fromArray(S, w, wb + L);
-            FloatVector q = FloatVector.broadcast(S, x[xb]);
+            FloatVector q = FloatVector.broadcast(S, x.getAtIndex(Vec.F, xb));
             a0 = u.fma(q, a0); b0 = v.fma(q, b0);
-            q = FloatVector.broadcast(S, x[xb + 1]);
+            q = FloatVector.broadcast(S, x.getAtIndex(Vec.F, xb + 1));
             a1 = u.fma(q, a1); b1 = v.fma(q, b1);
-            q = FloatVector.broadcast(S, x[xb + 2]);
+            q = FloatVector.broadcast(S, x.getAtIndex(Vec.F, xb + 2));
             a2 = u.fma(q, a2); b2 = v.fma(q, b2);
-            q = FloatVector.broadcast(S, x[xb + 3]);
+            q = FloatVector.broadcast(S, x.getAtIndex(Vec.F, xb + 3));
             a3 = u.fma(q, a3); b3 = v.fma(q, b3);
-            q = FloatVector.broadcast(S, x[xb + 4]);
+            q = FloatVector.broadcast(S, x.getAtIndex(Vec.F, xb + 4));
             a4 = u.fma(q, a4); b4 = v.fma(q, b4);
-            q = FloatVector.broadcast(S, x[xb + 5]);
+            q = FloatVector.broadcast(S, x.getAtIndex(Vec.F, xb + 5));
             a5 = u.fma(q, a5); b5 = v.fma(q, b5);
-            q = FloatVector.broadcast(S, x[xb + 6]);
+            q = FloatVector.broadcast(S, x.getAtIndex(Vec.F, xb + 6));
             a6 = u.fma(q, a6); b6 = v.fma(q, b6);
         }
         a0.intoArray(ct, 0); b0.intoArray(ct, L);
