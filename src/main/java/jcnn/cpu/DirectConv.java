@@ -175,10 +175,6 @@ final class DirectConv extends CpuConv {
         final var m1 = S.indexInRange(L, tail);
         final var mE = S.indexInRange(0, (tail + 1) / 2);
         final var mO = S.indexInRange(0, tail / 2);
-        // even W and H: each parity plane row holds exactly OW columns (no zero column to keep) and no
-        // zero row follows a plane's last row, so a row's tail may be stored whole (see below)
-        final boolean whole = (W & 1) == 0 && (H & 1) == 0;
-        final long limit = inM.byteSize() >> 2;
         for (int r = 0; r < H; r++) {
             long row = src + (long) r * W;
             int d = (r >> 1) * OW, de = ((r & 1) == 0 ? ee : oe) + d, dO = ((r & 1) == 0 ? eo : oo) + d;
@@ -197,18 +193,7 @@ final class DirectConv extends CpuConv {
                     v0.rearrange(ODD, v1).intoArray(buf, dO + x / 2);
                 }
             }
-            if (x < W && whole && row + x + 2 * L <= limit) {
-                // the last < 2L columns of an even-sized plane's row, unmasked: the lanes past the row read on
-                // into the next rows, and their stores (at most L - 1 floats past the row) land in this parity
-                // plane's next rows, which rows r + 2 and r + 4 overwrite, or past its last row in the region's
-                // trailing slack (>= L floats, read only by lanes past OHW). One layer, 2 threads, in-process:
-                // 576 @14 66 -> 45 us, 512 @14 95 -> 56, 192 @28 35 -> 26, 144 @56 86 -> 77, 96 @112 275 -> 242
-                FloatVector v0 = FloatVector.fromMemorySegment(S, inM, (row + x) << 2, Vec.BO);
-                FloatVector v1 = FloatVector.fromMemorySegment(S, inM, (row + x + L) << 2, Vec.BO);
-                if (pro) { v0 = v0.fma(pa, pb).max(0f); v1 = v1.fma(pa, pb).max(0f); }
-                v0.rearrange(EVEN, v1).intoArray(buf, de + x / 2);
-                v0.rearrange(ODD, v1).intoArray(buf, dO + x / 2);
-            } else if (x < W) { // the last < 2L columns: masked loads, exact-length masked stores (the zero column must stay)
+            if (x < W) { // the last < 2L columns: masked loads, exact-length masked stores (the zero column must stay)
                 FloatVector v0 = FloatVector.fromMemorySegment(S, inM, (row + x) << 2, Vec.BO, m0);
                 FloatVector v1 = FloatVector.fromMemorySegment(S, inM, (row + x + L) << 2, Vec.BO, m1);
                 if (pro) { v0 = v0.fma(pa, pb).max(0f); v1 = v1.fma(pa, pb).max(0f); }
