@@ -26,8 +26,9 @@ import jcnn.tensor.Tensor;
  * {@link CpuPool} (rows are split only when there are too few tiles to feed every thread; the tile
  * count is rounded to a multiple of the threads so they finish together). Within an item, for every
  * row block, every strip of the tile's panel (kept in L2) runs the 8x32 (or 4x32) micro-kernel: 16 accumulators in
- * registers over the whole K, stored into a 1 KB per-worker tile, then {@link #emit8} (a whole tile)
- * or {@link #emitRow} (edges) applies bias + residual + activation into the output. No vector crosses a method boundary (no boxing).
+ * registers over the whole K; a whole tile without a residual gets bias + activation on them and is
+ * stored straight to the output ({@link #micro8}), otherwise they go into a 1 KB per-worker tile and
+ * {@link #emit8} (a whole tile) or {@link #emitRow} (edges) applies bias + residual + activation into the output. No vector crosses a method boundary (no boxing).
  *
  * <p>1x1 convs on 7x7 and 14x14 maps, and k x k stride 1 convs, with K >= 256 and output channels a
  * multiple of 32 run with the output channels along the vectors instead ({@link #runCv}): pixels along the vectors waste a quarter
@@ -255,18 +256,21 @@ final class GemmConv extends CpuConv {
 
     /** The input images into x, [n][ic][H + 2p][W + 2p] (the border stays as resize zeroed it), prologue applied. */
     private void copyPadded(float[] x) {
-        int pd = op.pad(), wp = W + 2 * pd;
+        int pd = op.pad(), hp = H + 2 * pd, wp = W + 2 * pd;
         for (int i = 0; i < N; i++) {
-            if (op.kernel() == 1) MemorySegment.copy(inM, Vec.F, (i * inBS) << 2, x, i * cvImg, cig * HW);
-            else
-                for (int c = 0; c < cig; c++)
-                    for (int y = 0; y < H; y++)
-                        MemorySegment.copy(inM, Vec.F, (i * inBS + (long) c * HW + y * W) << 2, x, i * cvImg + (c * (H + 2 * pd) + y + pd) * wp + pd, W);
-            if (sc != null) // DenseNet's BN-ReLU, on the interior only: the padding is zero after the activation
-                for (int c = 0; c < cig; c++)
-                    for (int y = 0; y < (op.kernel() == 1 ? 1 : H); y++)
-                        Vec.prologue(x, op.kernel() == 1 ? i * cvImg + c * HW : i * cvImg + (c * (H + 2 * pd) + y + pd) * wp + pd,
-                            op.kernel() == 1 ? HW : W, sc[c], sh[c]);
+            long src = i * inBS;
+            int base = i * cvImg;
+            if (pd == 0) { // the planes are contiguous: one copy (a 1x1 map is laid out this way)
+                MemorySegment.copy(inM, Vec.F, src << 2, x, base, cig * HW);
+                if (sc != null) for (int c = 0; c < cig; c++) Vec.prologue(x, base + c * HW, HW, sc[c], sh[c]); // DenseNet's BN-ReLU
+                continue;
+            }
+            for (int c = 0; c < cig; c++)
+                for (int y = 0; y < H; y++) { // row by row into the interior; the padding stays zero (after the activation too)
+                    int d = base + (c * hp + y + pd) * wp + pd;
+                    MemorySegment.copy(inM, Vec.F, (src + (long) c * HW + y * W) << 2, x, d, W);
+                    if (sc != null) Vec.prologue(x, d, W, sc[c], sh[c]);
+                }
         }
     }
 
@@ -287,7 +291,6 @@ final class GemmConv extends CpuConv {
         if (res != null) v += res.getAtIndex(Vec.F, ri);
         return Math.min(hi, Math.max(lo, v));
     }
-
 
     /**
      * CP = 7 pixels times 32 channels of wcv[wo..] into ct[j*32 + c]: K row kk of the tile reads
@@ -682,7 +685,6 @@ final class GemmConv extends CpuConv {
         }
     }
 
-    /** 8 output rows x 32 pixels: 16 accumulators in registers over K, then stored to ct [8][32]. */
     /**
      * The 8x32 micro-kernel over kn K steps. With at >= 0 (a whole tile of output channels oc0.. at output
      * element at, no residual) bias and clamp are applied to the accumulators and stored to the output,
